@@ -1,0 +1,122 @@
+"""Build the DuckDB database from the curated files.
+
+Shape of every step: load (curated files) -> process (validate, explode) -> save (a NEW database
+file, migrated to head and bulk-loaded through Arrow in one transaction, then gated), and only then
+an atomic rename over the target. A failure at any step leaves the existing database untouched.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import sqlalchemy as sa
+from japan_nato.loaders.curated import DEFAULT_CURATED_DIR, CuratedData, load_curated
+from japan_nato.schema import migrate
+from japan_nato.schema.models import TABLES
+
+DEFAULT_DB = Path("build/japan_nato.duckdb")
+
+
+class BuildError(Exception):
+    """The build failed after validation (migration, load or quality gate); nothing was replaced."""
+
+
+def arrow_type(column: sa.Column) -> pa.DataType:
+    by_python_type = {bool: pa.bool_(), date: pa.date32(), int: pa.int64(), float: pa.float64(), str: pa.string()}
+    try:
+        sql_type = getattr(column.type, "impl", column.type)  # SQLModel's AutoString decorates String
+        return by_python_type[sql_type.python_type]
+    except KeyError:
+        raise TypeError(f"no Arrow type for column {column.name} of type {column.type!r}") from None
+
+
+def arrow_schema(table: str) -> pa.Schema:
+    cols = TABLES[table].__table__.columns
+    return pa.schema([pa.field(c.name, arrow_type(c), nullable=bool(c.nullable)) for c in cols])
+
+
+def to_arrow(table: str, rows: list[dict]) -> pa.Table:
+    """Rows -> table model -> Arrow, in the column order of the model."""
+    model = TABLES[table]
+    # Table models skip validation on construction; model_validate keeps the types we declared.
+    dumped = [model.model_validate(r).model_dump() for r in rows]
+    return pa.Table.from_pylist(dumped, schema=arrow_schema(table))
+
+
+def write_tables(db_path: Path, data: CuratedData) -> dict[str, int]:
+    """Bulk-insert every table in one transaction into an already migrated database."""
+    counts = {}
+    con = duckdb.connect(str(db_path))
+    try:
+        con.execute("BEGIN TRANSACTION")
+        for table, rows in data.rows.items():
+            arrow = to_arrow(table, rows)
+            con.register("incoming", arrow)
+            cols = ", ".join(f'"{c}"' for c in arrow.column_names)
+            con.execute(f'INSERT INTO "{table}" ({cols}) SELECT {cols} FROM incoming')
+            con.unregister("incoming")
+            counts[table] = arrow.num_rows
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        con.close()
+    return counts
+
+
+@dataclass
+class BuildReport:
+    db_path: Path
+    counts: dict[str, int]
+    seconds: dict[str, float] = field(default_factory=dict)
+    gate: object | None = None
+
+
+def _remove(path: Path) -> None:
+    for p in (path, path.with_name(path.name + ".wal")):
+        p.unlink(missing_ok=True)
+
+
+def build_database(
+    curated_dir: Path = DEFAULT_CURATED_DIR,
+    db_path: Path = DEFAULT_DB,
+    gate: Callable[[Path], object] | None = None,
+) -> BuildReport:
+    """Build `db_path` from `curated_dir`. Raises CuratedDataError or BuildError; then nothing changed.
+
+    `gate(tmp_db)` runs on the new file before it replaces the old one and raises to refuse it.
+    """
+    db_path = Path(db_path)
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    data = load_curated(curated_dir)
+    timings["validate"] = time.perf_counter() - t0
+
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = db_path.with_name(f".{db_path.name}.{os.getpid()}.building")
+    _remove(tmp)
+    try:
+        t0 = time.perf_counter()
+        migrate.upgrade(tmp)
+        timings["migrate"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        counts = write_tables(tmp, data)
+        timings["load"] = time.perf_counter() - t0
+        gate_result = None
+        if gate is not None:
+            t0 = time.perf_counter()
+            gate_result = gate(tmp)
+            timings["gate"] = time.perf_counter() - t0
+        os.replace(tmp, db_path)
+    except BaseException:
+        _remove(tmp)
+        raise
+    return BuildReport(db_path, counts, timings, gate_result)

@@ -1,0 +1,230 @@
+"""The data-quality gate: GX suites plus SQL integrity checks, run on every load.
+
+`run_gate(db)` runs every check, writes the results into the database's `quality_results` table and
+returns them. `gate_for_build()` wraps it for the build: an error-severity failure raises
+`GateFailed`, so the new database never replaces the old one.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+from japan_nato.loaders.sources import read_texts, resolve_sources_dir
+from japan_nato.quality.checks import sql_checks
+
+MAX_KEYS = 50  # failing keys kept per result; the count is always exact
+
+
+@dataclass
+class CheckResult:
+    check: str
+    table: str
+    column: str | None
+    severity: str
+    success: bool | None  # None: skipped
+    observed: str
+    failing_keys: list[str] = field(default_factory=list)
+    failing_count: int = 0
+    engine: str = "sql"
+    description: str = ""
+
+    def lines(self) -> list[str]:
+        """One line per failure: table, key, column, check, observed value."""
+        if self.success is None:
+            return [f"skipped {self.table}: {self.check} — {self.observed}"]
+        if self.success:
+            return []
+        level = "ERROR" if self.severity == "error" else "warning"
+        return [
+            f"{level} {self.table}[{key}] {self.column or '-'}: {self.check} — {obs}"
+            for key, obs in zip(self.failing_keys, self._observations, strict=False)
+        ] + (
+            [f"{level} {self.table}: {self.check} — {self.failing_count - len(self.failing_keys)} more"]
+            if self.failing_count > len(self.failing_keys)
+            else []
+        )
+
+    _observations: list[str] = field(default_factory=list, repr=False)
+
+
+@dataclass
+class GateReport:
+    run_id: str
+    results: list[CheckResult]
+    sources_dir: Path | None
+
+    @property
+    def errors(self) -> list[CheckResult]:
+        return [r for r in self.results if r.success is False and r.severity == "error"]
+
+    @property
+    def warnings(self) -> list[CheckResult]:
+        return [r for r in self.results if r.success is False and r.severity == "warning"]
+
+    @property
+    def skipped(self) -> list[CheckResult]:
+        return [r for r in self.results if r.success is None]
+
+    @property
+    def passed(self) -> bool:
+        return not self.errors
+
+    def failure_lines(self) -> list[str]:
+        lines = []
+        for r in self.errors + self.warnings + self.skipped:
+            lines += r.lines()
+        return lines
+
+    def summary_line(self) -> str:
+        ran = [r for r in self.results if r.success is not None]
+        return (
+            f"quality gate: {sum(r.success for r in ran)}/{len(ran)} checks passed, "
+            f"{len(self.errors)} error(s), {len(self.warnings)} warning(s), {len(self.skipped)} skipped"
+        )
+
+    def summary(self) -> dict:
+        return {
+            "run_id": self.run_id,
+            "checks": len(self.results),
+            "errors": len(self.errors),
+            "warnings": len(self.warnings),
+            "skipped": len(self.skipped),
+            "passed": sum(1 for r in self.results if r.success),
+        }
+
+
+class GateFailed(Exception):
+    def __init__(self, report: GateReport):
+        self.report = report
+        self.lines = report.failure_lines() + [report.summary_line()]
+        super().__init__(report.summary_line())
+
+
+def _sql_results(con, texts) -> list[CheckResult]:
+    results = []
+    for check in sql_checks():
+        failures = check.run(con, texts)
+        if failures is None:
+            results.append(
+                CheckResult(
+                    check.name,
+                    check.table,
+                    None,
+                    check.severity,
+                    None,
+                    "source texts not available: give --sources-dir or $JAPAN_NATO_SOURCES",
+                    description=check.description,
+                )
+            )
+            continue
+        r = CheckResult(
+            check.name,
+            check.table,
+            check.column or (failures[0].column if failures else None),
+            check.severity,
+            not failures,
+            f"{len(failures)} failing row(s)" if failures else "ok",
+            [f.key for f in failures[:MAX_KEYS]],
+            len(failures),
+            "sql",
+            check.description,
+        )
+        r._observations = [f.observed for f in failures[:MAX_KEYS]]
+        results.append(r)
+    return results
+
+
+def _source_texts(con, sources_dir: Path | None) -> dict[str, str]:
+    files = dict(con.execute("SELECT source_id, file FROM sources").fetchall())
+    return read_texts(sources_dir, files)
+
+
+RESULTS_DDL = """
+CREATE TABLE IF NOT EXISTS quality_results (
+    run_id VARCHAR NOT NULL, run_at TIMESTAMP NOT NULL, engine VARCHAR NOT NULL, "check" VARCHAR NOT NULL,
+    "table" VARCHAR NOT NULL, "column" VARCHAR, severity VARCHAR NOT NULL, success BOOLEAN,
+    observed VARCHAR, failing_count INTEGER NOT NULL, failing_keys VARCHAR[], description VARCHAR)
+"""
+
+
+def write_results(con, report: GateReport) -> None:
+    # quality_results is the gate's own log, not part of the curated schema: it is kept out of the
+    # migrations and created here, so a user's database gains it on their first `check`.
+    con.execute(RESULTS_DDL)
+    now = datetime.now(UTC).replace(tzinfo=None)
+    con.executemany(
+        "INSERT INTO quality_results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                report.run_id,
+                now,
+                r.engine,
+                r.check,
+                r.table,
+                r.column,
+                r.severity,
+                r.success,
+                r.observed,
+                r.failing_count,
+                r.failing_keys,
+                r.description,
+            )
+            for r in report.results
+        ],
+    )
+
+
+def run_gate(db: Path, sources_dir: Path | None = None, gx: bool = True, record: bool = True) -> GateReport:
+    sources_dir = resolve_sources_dir(sources_dir)
+    con = duckdb.connect(str(db), read_only=not record)
+    try:
+        texts = _source_texts(con, sources_dir)
+        results = _sql_results(con, texts)
+        if gx:
+            from japan_nato.quality.gx_suites import run_suites
+
+            results += run_suites(con)
+        report = GateReport(uuid.uuid4().hex[:12], results, sources_dir)
+        if record:
+            write_results(con, report)
+    finally:
+        con.close()
+    return report
+
+
+def gate_for_build(sources_dir: Path | None = None, gx: bool = True):
+    def gate(db: Path) -> GateReport:
+        report = run_gate(db, sources_dir, gx=gx)
+        if not report.passed:
+            raise GateFailed(report)
+        return report
+
+    return gate
+
+
+def report_json(report: GateReport) -> str:
+    return json.dumps(
+        {
+            **report.summary(),
+            "results": [
+                {
+                    "check": r.check,
+                    "table": r.table,
+                    "column": r.column,
+                    "severity": r.severity,
+                    "success": r.success,
+                    "observed": r.observed,
+                    "failing_count": r.failing_count,
+                    "failing_keys": r.failing_keys,
+                    "engine": r.engine,
+                }
+                for r in report.results
+            ],
+        },
+        indent=2,
+    )

@@ -1,0 +1,38 @@
+"""Alembic environment for japan-nato databases (DuckDB through duckdb-sqlalchemy).
+
+Run through `japan_nato.schema.migrate` (the CLI and the build do); it passes the connection in
+`config.attributes["connection"]`. Each revision runs in its own transaction.
+"""
+
+from alembic import context
+from japan_nato.schema import models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from sqlmodel import SQLModel
+
+target_metadata = SQLModel.metadata
+OWNED_TABLES = set(target_metadata.tables)
+
+
+def include_object(obj, name, type_, reflected, compare_to):
+    # Users keep their own tables beside ours: never propose to drop or alter them.
+    if type_ == "table":
+        return name in OWNED_TABLES
+    table = getattr(obj, "table", None)
+    return table is None or table.name in OWNED_TABLES
+
+
+def run_migrations_online() -> None:
+    connection = context.config.attributes["connection"]
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        include_object=include_object,
+        transaction_per_migration=True,
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+if context.is_offline_mode():
+    raise SystemExit("japan-nato migrations run online only: use `japan-nato upgrade PATH`")
+run_migrations_online()

@@ -1,0 +1,145 @@
+"""The `japan-nato` command line."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+
+app = typer.Typer(
+    help="Build, check, publish and query the japan-nato dataset of Japan–NATO security relations.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+# Wide enough for the tables when output is piped; errors never wrap so each stays one line.
+out = Console(highlight=False, width=None if sys.stdout.isatty() else 140)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+DB_OPTION = typer.Option(Path("build/japan_nato.duckdb"), "--db", help="The DuckDB database file.")
+CURATED_OPTION = typer.Option(Path("datasets/curated"), "--curated", help="Folder of curated YAML files.")
+SOURCES_OPTION = typer.Option(
+    None,
+    "--sources-dir",
+    help="Folder of the article texts (default: $JAPAN_NATO_SOURCES, else ../shared/seeds when it exists).",
+)
+
+
+def _fail(lines: list[str], summary: str) -> None:
+    for line in lines:
+        err.print(line, markup=False)
+    err.print(f"error: {summary}", markup=False)
+    raise typer.Exit(1)
+
+
+@app.command()
+def build(
+    db: Path = DB_OPTION,
+    curated: Path = CURATED_OPTION,
+    sources_dir: Path | None = SOURCES_OPTION,
+    skip_gate: bool = typer.Option(False, "--skip-gate", help="Load without the quality gate (never for releases)."),
+) -> None:
+    """Validate the curated files, load them into a new database through the schema migrations, run the
+    quality gate, and only then replace DB. Any problem: one line each, exit 1, DB left as it was."""
+    from japan_nato.loaders.build import build_database
+    from japan_nato.loaders.problems import CuratedDataError
+
+    gate = None
+    if not skip_gate:
+        from japan_nato.quality.gate import gate_for_build
+
+        gate = gate_for_build(sources_dir)
+    try:
+        report = build_database(curated, db, gate=gate)
+    except CuratedDataError as exc:
+        _fail([str(p) for p in exc.problems], f"{len(exc.problems)} problem(s) in {curated}; {db} was not changed")
+    except Exception as exc:  # the gate's refusal and migration/load failures
+        lines = getattr(exc, "lines", None) or [f"{type(exc).__name__}: {exc}"]
+        _fail(lines, f"build failed; {db} was not changed")
+    total = sum(report.counts.values())
+    out.print(
+        f"built {db}: {total} rows in {len(report.counts)} tables "
+        f"({', '.join(f'{k} {v:.2f}s' for k, v in report.seconds.items())})"
+    )
+    if report.gate is not None:
+        out.print(report.gate.summary_line())
+
+
+@app.command()
+def check(
+    db: Path = DB_OPTION,
+    sources_dir: Path | None = SOURCES_OPTION,
+    junit: Path | None = typer.Option(None, "--junit", help="Also write JUnit XML for CI systems."),
+    as_json: bool = typer.Option(False, "--json", help="Print the results as JSON instead of lines."),
+    html_report: Path | None = typer.Option(None, "--html", help="Also write an HTML report a person can open."),
+) -> None:
+    """Run the quality gate (GX suites and SQL integrity checks) on DB and record the results in its
+    quality_results table. Prints one line per failure (table, key, column, check, observed value);
+    exit 1 when an error-severity check fails, 0 otherwise (warnings do not fail)."""
+    from japan_nato.quality.gate import report_json, run_gate
+    from japan_nato.quality.reports import write_html, write_junit
+
+    if not db.exists():
+        _fail([f"{db}: no such database"], "run `japan-nato build` first or give --db")
+    report = run_gate(db, sources_dir)
+    if junit:
+        write_junit(report, junit)
+    if html_report:
+        write_html(report, html_report)
+    if as_json:
+        out.print_json(report_json(report))
+    else:
+        for line in report.failure_lines():
+            err.print(line, markup=False)
+        out.print(report.summary_line())
+    raise typer.Exit(0 if report.passed else 1)
+
+
+@app.command()
+def stats(db: Path = DB_OPTION) -> None:
+    """Rows per table, per source and per kind, and every row that has no citation."""
+    from japan_nato.loaders.stats import collect_stats
+
+    if not db.exists():
+        _fail([f"{db}: no such database"], "run `japan-nato build` first")
+    s = collect_stats(db)
+    t = Table(title="rows per table")
+    t.add_column("table")
+    t.add_column("rows", justify="right")
+    t.add_column("uncited", justify="right")
+    for table, n in s.rows.items():
+        t.add_row(table, str(n), str(s.uncited_counts.get(table, "")))
+    out.print(t)
+    sources = list(s.per_source)
+    t = Table(title="cited rows per source (S1.. as listed below)")
+    t.add_column("table")
+    for i, _ in enumerate(sources, 1):
+        t.add_column(f"S{i}", justify="right")
+    for table in s.tables_cited:
+        t.add_row(table, *(str(s.per_source[src].get(table, 0)) for src in sources))
+    out.print(t)
+    for i, src in enumerate(sources, 1):
+        out.print(f"  S{i} = {src}")
+    for label, counts in s.per_kind.items():
+        t = Table(title=label)
+        t.add_column("value")
+        t.add_column("rows", justify="right")
+        for value, n in counts:
+            t.add_row(str(value), str(n))
+        out.print(t)
+    if s.uncited:
+        for table, key in s.uncited:
+            err.print(f"uncited: {table}[{key}] has no citation", markup=False)
+        raise typer.Exit(1)
+    out.print("every row has at least one citation")
+
+
+def main() -> None:  # pragma: no cover
+    sys.exit(app())
