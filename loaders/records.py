@@ -65,9 +65,18 @@ class Input(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=False, str_strip_whitespace=False)
 
 
+MAX_EVIDENCE = 300  # characters: excerpts support a fact; the articles themselves are not copied
+
+
+def _short(value: str) -> str:
+    if len(value) > MAX_EVIDENCE:
+        raise ValueError(f"is {len(value)} characters; quote at most {MAX_EVIDENCE}, just what supports the record")
+    return value
+
+
 class CitationIn(Input):
     source: Slug
-    evidence: Text
+    evidence: Annotated[Text, AfterValidator(_short)]
     note: Text | None = None
 
 

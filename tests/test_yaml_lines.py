@@ -21,11 +21,13 @@ records = st.lists(
 )
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(records)
 def test_records_round_trip(tmp_path_factory, data):
     path = tmp_path_factory.mktemp("y") / "t.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    # allow_unicode=False: PyYAML's emitter writes raw line-break characters (U+0085) that every YAML
+    # reader folds, which would test the emitter rather than our reader.
+    path.write_text(yaml.safe_dump(data, allow_unicode=False, sort_keys=False), encoding="utf-8")
     parsed, problems = read_yaml_records(path, "t.yaml")
     assert problems == []
     assert [dict(r) for r in parsed] == data
@@ -35,7 +37,7 @@ def test_records_round_trip(tmp_path_factory, data):
 @given(records)
 def test_each_key_line_holds_that_key(tmp_path_factory, data):
     path = tmp_path_factory.mktemp("y") / "t.yaml"
-    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10_000)
+    text = yaml.safe_dump(data, allow_unicode=False, sort_keys=False, width=10_000)
     path.write_text(text, encoding="utf-8")
     lines = text.splitlines()
     parsed, _ = read_yaml_records(path, "t.yaml")

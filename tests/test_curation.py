@@ -1,0 +1,126 @@
+"""The curated data against its sources: excerpts and quotes verbatim, hashes matching, every row cited.
+
+These read the curated YAML directly (not through the loader) so they check the data, not the code.
+"""
+
+import hashlib
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from japan_nato.cli import app
+
+from .conftest import CURATED, sources_dir
+
+SOURCES = yaml.safe_load((CURATED / "sources.yaml").read_text(encoding="utf-8"))
+
+
+def _texts() -> dict[str, str]:
+    folder = sources_dir()
+    if folder is None:
+        pytest.skip("source texts not available (set JAPAN_NATO_SOURCES)")
+    return {s["source_id"]: (folder / s["file"]).read_text(encoding="utf-8") for s in SOURCES}
+
+
+def _citations():
+    """(file, record id, source, evidence) for every citation anywhere in the curated files."""
+    found = []
+
+    def walk(obj, file, rid):
+        if isinstance(obj, dict):
+            rid = next((obj[k] for k in obj if k.endswith("_id") and isinstance(obj[k], str)), rid)
+            if "source" in obj and "evidence" in obj:
+                found.append((file, rid, obj["source"], obj["evidence"]))
+            for v in obj.values():
+                walk(v, file, rid)
+        elif isinstance(obj, list):
+            for v in obj:
+                walk(v, file, rid)
+
+    for path in sorted(CURATED.glob("*.yaml")):
+        walk(yaml.safe_load(path.read_text(encoding="utf-8")), path.name, None)
+    return found
+
+
+def test_each_source_sha256_matches_its_text():
+    folder = sources_dir()
+    if folder is None:
+        pytest.skip("source texts not available")
+    for s in SOURCES:
+        digest = hashlib.sha256((folder / s["file"]).read_bytes()).hexdigest()
+        assert digest == s["sha256"], f"{s['source_id']}: {s['file']} hashes to {digest}"
+
+
+def test_every_seed_article_is_a_source():
+    folder = sources_dir()
+    if folder is None:
+        pytest.skip("source texts not available")
+    assert sorted(s["file"] for s in SOURCES) == sorted(p.name for p in folder.glob("*.txt"))
+
+
+def test_every_evidence_excerpt_is_verbatim_in_its_source():
+    texts = _texts()
+    citations = _citations()
+    assert len(citations) > 500  # the whole dataset, not a sample
+    missing = [c for c in citations if c[3] not in texts[c[2]]]
+    assert not missing, "\n".join(f"{f} [{rid}] {src}: {ev!r}" for f, rid, src, ev in missing[:20])
+
+
+def test_every_verbatim_quote_is_verbatim_in_a_cited_source():
+    texts = _texts()
+    statements = yaml.safe_load((CURATED / "statements.yaml").read_text(encoding="utf-8"))
+    verbatim = [s for s in statements if s["is_verbatim"]]
+    assert len(verbatim) >= 20
+    bad = [s["statement_id"] for s in verbatim if not any(s["text"] in texts[c["source"]] for c in s["citations"])]
+    assert not bad, bad
+
+
+def test_curly_quotes_and_dashes_survive():
+    """The articles use ’ “ ” — …; excerpts must keep them, not straight ASCII stand-ins."""
+    evidence = " ".join(c[3] for c in _citations())
+    for ch in "’“”—":
+        assert ch in evidence, f"no excerpt keeps {ch!r}"
+
+
+def test_where_articles_disagree_each_figure_keeps_its_own_citation(built_db):
+    import duckdb
+
+    con = duckdb.connect(str(built_db), read_only=True)
+    rows = con.execute("""
+        SELECT q.low, q.high, c.source_id FROM quantities q
+        JOIN citations c ON c.record_table = 'quantities' AND c.record_id = q.quantity_id
+        WHERE q.record_id = 'prk-troop-deployment-to-russia' AND q.measure LIKE '%troops%'
+        ORDER BY 1""").fetchall()
+    con.close()
+    assert (14000, 15000, "japan-military-revival-2026") in rows
+    assert (11000, 13000, "north-korea-lambasts-japan-nato-2025") in rows
+
+
+def test_stats_counts_and_flags_uncited_rows(built_db, tmp_path):
+    import shutil
+
+    import duckdb
+
+    result = CliRunner().invoke(app, ["stats", "--db", str(built_db)])
+    assert result.exit_code == 0, result.output
+    for word in (
+        "rows per table",
+        "cited rows per source",
+        "actors.kind",
+        "events.kind",
+        "every row has at least one citation",
+    ):
+        assert word in result.output
+    broken = tmp_path / "b.duckdb"
+    shutil.copy(built_db, broken)
+    con = duckdb.connect(str(broken))
+    con.execute("DELETE FROM citations WHERE record_table = 'events' AND record_id = 'prk-troop-deployment-to-russia'")
+    con.close()
+    result = CliRunner().invoke(app, ["stats", "--db", str(broken)])
+    assert result.exit_code == 1
+    assert "uncited: events[prk-troop-deployment-to-russia] has no citation" in result.stderr
+
+
+def test_no_excerpt_is_long():
+    assert max(len(c[3]) for c in _citations()) <= 300
