@@ -115,7 +115,7 @@ def _validate_file(path: Path, label: str, table: str) -> tuple[list[Located], l
 
 def _explode(rec: Located, rows: dict[str, list[dict]]) -> None:
     m = rec.model
-    base = m.model_dump(exclude={"citations", "aliases", "parties", "actors", "quantities"})
+    base = m.model_dump(exclude={"citations", "aliases", "parties", "actors", "quantities", "subjects"})
 
     def cite(table: str, record_id: str, citations, inherited: bool) -> None:
         for c in citations:
@@ -155,6 +155,7 @@ def _explode(rec: Located, rows: dict[str, list[dict]]) -> None:
     elif t == "actor_roles":
         base["person_id"] = base.pop("person")
         base["organization_id"] = base.pop("organization")
+        base["posted_to_id"] = base.pop("posted_to")
     elif t == "memberships":
         base["member_id"] = base.pop("member")
         base["group_id"] = base.pop("group")
@@ -194,6 +195,18 @@ def _explode(rec: Located, rows: dict[str, list[dict]]) -> None:
     elif t == "statements":
         base["speaker_id"] = base.pop("speaker")
         base["event_id"] = base.pop("event")
+        base["reported_by_id"] = base.pop("reported_by")
+        for sub in m.subjects:
+            link(
+                "statement_subjects",
+                {
+                    "subject_id": f"{m.statement_id}--{sub.actor}",
+                    "statement_id": m.statement_id,
+                    "actor_id": sub.actor,
+                    "note": sub.note,
+                },
+                sub,
+            )
     rows[t].append(base)
     cite(t, rec.key, m.citations, inherited=False)
 
@@ -217,6 +230,10 @@ REFERENCES = [
     ("budgets", "quantities.*.citations.*.source", "sources"),
     ("statements", "speaker", "actors"),
     ("statements", "event", "events"),
+    ("statements", "reported_by", "actors"),
+    ("statements", "subjects.*.actor", "actors"),
+    ("statements", "subjects.*.citations.*.source", "sources"),
+    ("actor_roles", "posted_to", "actors"),
 ] + [(t, "citations.*.source", "sources") for t in FILES]
 
 
@@ -281,20 +298,19 @@ def _check_across(records: dict[str, list[Located]], failed_ids: dict[str, set[s
                     )
                 )
             seen[k] = rec
-    for table, attr, sub in (("agreements", "parties", "actor"), ("events", "actors", "actor")):
+    for table, attr, sub in (
+        ("agreements", "parties", "actor"),
+        ("events", "actors", "actor"),
+        ("statements", "subjects", "actor"),
+    ):
         for rec in records.get(table, []):
             pairs = set()
             for i, p in enumerate(getattr(rec.model, attr)):
-                if (p.actor, p.role) in pairs:
-                    problems.append(
-                        rec.problem(
-                            (attr, i, sub),
-                            f"{p.actor!r} is listed twice as {p.role!r}",
-                            "remove the repeat",
-                            "duplicate",
-                        )
-                    )
-                pairs.add((p.actor, p.role))
+                role = getattr(p, "role", None)
+                if (p.actor, role) in pairs:
+                    twice = f"{p.actor!r} is listed twice" + (f" as {role!r}" if role else "")
+                    problems.append(rec.problem((attr, i, sub), twice, "remove the repeat", "duplicate"))
+                pairs.add((p.actor, role))
     quantity_seen: dict[str, Located] = {}
     for table in ("events", "budgets"):
         for rec in records.get(table, []):

@@ -136,6 +136,7 @@ class ActorRoleIn(Cited):
     end_precision: Vocab("date_precision") = "unknown"
     observed_on: date | None = None
     observed_precision: Vocab("date_precision") = "unknown"
+    posted_to: Slug | None = None
 
 
 class MembershipIn(Cited):
@@ -207,6 +208,10 @@ class BudgetIn(Cited):
     quantities: list[QuantityIn] = []
 
 
+class SubjectIn(LinkCited):
+    actor: Slug
+
+
 class StatementIn(Cited):
     statement_id: Slug
     speaker: Slug
@@ -215,6 +220,8 @@ class StatementIn(Cited):
     text: Text
     is_verbatim: StrictBool
     event: Slug | None = None
+    reported_by: Slug | None = None
+    subjects: list[SubjectIn] = []
 
 
 # Curated file stem -> (input model, id field)

@@ -58,6 +58,10 @@ REFERENCES = [
     ("budgets", "actor_id", "actors"),
     ("statements", "speaker_id", "actors"),
     ("statements", "event_id", "events"),
+    ("statements", "reported_by_id", "actors"),
+    ("actor_roles", "posted_to_id", "actors"),
+    ("statement_subjects", "statement_id", "statements"),
+    ("statement_subjects", "actor_id", "actors"),
     ("citations", "source_id", "sources"),
 ]
 
@@ -66,6 +70,7 @@ COMPOSITE_KEYS = [
     ("actor_aliases", ("actor_id", "alias")),
     ("agreement_parties", ("agreement_id", "actor_id", "role")),
     ("event_actors", ("event_id", "actor_id", "role")),
+    ("statement_subjects", ("statement_id", "actor_id")),
     ("citations", ("record_table", "record_id", "source_id", "evidence")),
     ("vocabularies", ("vocabulary", "value")),
 ]
@@ -177,8 +182,10 @@ WITH used AS (
     UNION SELECT person_id FROM actor_roles UNION SELECT organization_id FROM actor_roles
     UNION SELECT member_id FROM memberships UNION SELECT group_id FROM memberships
     UNION SELECT actor_id FROM agreement_parties UNION SELECT actor_id FROM event_actors
-    UNION SELECT actor_id FROM budgets UNION SELECT speaker_id FROM statements)
-SELECT actor_id, NULL, 'named by no role, membership, party, event, budget, statement or source'
+    UNION SELECT actor_id FROM budgets UNION SELECT speaker_id FROM statements
+    UNION SELECT reported_by_id FROM statements UNION SELECT actor_id FROM statement_subjects
+    UNION SELECT posted_to_id FROM actor_roles)
+SELECT actor_id, NULL, 'named by no role, membership, party, event, budget, statement, subject or source'
 FROM actors WHERE actor_id NOT IN (SELECT a FROM used WHERE a IS NOT NULL) ORDER BY 1
 """
 

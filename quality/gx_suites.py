@@ -289,7 +289,9 @@ def validate_frames(frames: dict, suites: dict[str, dict]) -> list:
             cfg = r.expectation_config
             kw = cfg.kwargs
             column = kw.get("column") or kw.get("column_A") or ",".join(kw.get("column_list") or [])
-            severity = "error" if str(cfg.severity).endswith("critical") else "warning"
+            # GX gives an enum (FailureSeverity.CRITICAL); its value is the suite file's "critical".
+            level = str(getattr(cfg.severity, "value", cfg.severity)).lower()
+            severity = "error" if level == "critical" else "warning"
             if r.exception_info.get("raised_exception"):
                 cr = CheckResult(
                     cfg.meta["check"],
@@ -308,7 +310,7 @@ def validate_frames(frames: dict, suites: dict[str, dict]) -> list:
                 results.append(cr)
                 continue
             idx = r.result.get("unexpected_index_list") or []
-            keys = [" | ".join(str(i.get(k)) for k in pk) for i in idx]
+            keys = [" | ".join(_key_text(i.get(k)) for k in pk) for i in idx]
             observed_vals = [{k: v for k, v in i.items() if k not in pk} for i in idx]
             count = r.result.get("unexpected_count") or len(keys)
             cr = CheckResult(
@@ -324,10 +326,19 @@ def validate_frames(frames: dict, suites: dict[str, dict]) -> list:
                 cfg.type,
             )
             cr._observations = [
-                ", ".join(f"{k}={v!r}" for k, v in o.items()) or "duplicate" for o in observed_vals[:MAX_KEYS]
+                ", ".join(f"{k}={_plain(v)!r}" for k, v in o.items()) or "duplicate" for o in observed_vals[:MAX_KEYS]
             ]
             results.append(cr)
     return results
+
+
+def _plain(value):
+    return value.item() if hasattr(value, "item") else value
+
+
+def _key_text(value) -> str:
+    # pandas turns a missing key into NaN; a reader should see NULL.
+    return "NULL" if value is None or value != value else str(value)
 
 
 def run_suites(con, suites: dict[str, dict] | None = None) -> list:

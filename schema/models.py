@@ -76,6 +76,9 @@ class ActorRole(SQLModel, table=True):
     end_precision: str
     observed_on: date | None = Field(default=None, description="When a source says the role was held")
     observed_precision: str
+    posted_to_id: str | None = Field(
+        default=None, description="For an envoy, the state or body the post is accredited to (Canada, NATO)"
+    )
     note: str | None = Field(default=None, description="Curator's remark: date resolution, judgement calls")
     outside_knowledge: str | None = Field(
         default=None, description="What was added from outside the sources, to identify only (ISO code, QID)"
@@ -198,10 +201,22 @@ class Statement(SQLModel, table=True):
     text: str
     is_verbatim: bool
     event_id: str | None = None
+    reported_by_id: str | None = Field(
+        default=None, description="The outlet the source says it took the statement from (Kyodo News)"
+    )
     note: str | None = Field(default=None, description="Curator's remark: date resolution, judgement calls")
     outside_knowledge: str | None = Field(
         default=None, description="What was added from outside the sources, to identify only (ISO code, QID)"
     )
+
+
+class StatementSubject(SQLModel, table=True):
+    __tablename__ = "statement_subjects"
+    __table_args__ = (UniqueConstraint("statement_id", "actor_id"),)
+    subject_id: str = Field(primary_key=True, description="<statement_id>--<actor_id>")
+    statement_id: str
+    actor_id: str = Field(description="An actor the statement is about")
+    note: str | None = None
 
 
 class Citation(SQLModel, table=True):
@@ -237,6 +252,7 @@ TABLES: dict[str, type[SQLModel]] = {
         Quantity,
         Budget,
         Statement,
+        StatementSubject,
         Citation,
         Vocabulary,
     )

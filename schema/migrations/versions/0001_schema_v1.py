@@ -1,4 +1,4 @@
-"""schema v1: sources, actors, roles, memberships, agreements, events, quantities, budgets, statements, citations, vocabularies
+"""schema v1: sources, actors and aliases, roles, memberships, agreements and parties, events and their actors, quantities, budgets, statements and subjects, citations, vocabularies
 
 Revision ID: 0001_schema_v1
 Revises: 
@@ -35,6 +35,7 @@ def upgrade() -> None:
     sa.Column('end_precision', sa.String(), nullable=False),
     sa.Column('observed_on', sa.Date(), nullable=True),
     sa.Column('observed_precision', sa.String(), nullable=False),
+    sa.Column('posted_to_id', sa.String(), nullable=True),
     sa.Column('note', sa.String(), nullable=True),
     sa.Column('outside_knowledge', sa.String(), nullable=True),
     sa.PrimaryKeyConstraint('role_id')
@@ -162,6 +163,14 @@ def upgrade() -> None:
     sa.Column('outside_knowledge', sa.String(), nullable=True),
     sa.PrimaryKeyConstraint('source_id')
     )
+    op.create_table('statement_subjects',
+    sa.Column('subject_id', sa.String(), nullable=False),
+    sa.Column('statement_id', sa.String(), nullable=False),
+    sa.Column('actor_id', sa.String(), nullable=False),
+    sa.Column('note', sa.String(), nullable=True),
+    sa.PrimaryKeyConstraint('subject_id'),
+    sa.UniqueConstraint('statement_id', 'actor_id')
+    )
     op.create_table('statements',
     sa.Column('statement_id', sa.String(), nullable=False),
     sa.Column('speaker_id', sa.String(), nullable=False),
@@ -170,6 +179,7 @@ def upgrade() -> None:
     sa.Column('text', sa.String(), nullable=False),
     sa.Column('is_verbatim', sa.Boolean(), nullable=False),
     sa.Column('event_id', sa.String(), nullable=True),
+    sa.Column('reported_by_id', sa.String(), nullable=True),
     sa.Column('note', sa.String(), nullable=True),
     sa.Column('outside_knowledge', sa.String(), nullable=True),
     sa.PrimaryKeyConstraint('statement_id')
@@ -187,6 +197,7 @@ def downgrade() -> None:
 
     op.drop_table('vocabularies')
     op.drop_table('statements')
+    op.drop_table('statement_subjects')
     op.drop_table('sources')
     op.drop_table('quantities')
     op.drop_table('memberships')
