@@ -29,7 +29,8 @@ lint: setup
 	$(RUN) ruff format --check .
 
 bench: setup
-	$(RUN) python benchmarks/bench_load.py
+	$(RUN) python benchmarks/bench_load.py 100000
+	$(RUN) python benchmarks/bench_gate.py 100000 1000000
 
 clean:
 	rm -rf build .venv .pytest_cache

@@ -179,27 +179,44 @@ def write_results(con, report: GateReport) -> None:
     )
 
 
-def run_gate(db: Path, sources_dir: Path | None = None, gx: bool = True, record: bool = True) -> GateReport:
+ENGINES = ("sql", "pandas")
+
+
+def run_gate(
+    db: Path, sources_dir: Path | None = None, gx: bool = True, record: bool = True, engine: str = "sql"
+) -> GateReport:
+    """Every check on `db`. GX runs over DuckDB SQL (default) or pandas; SQL checks always in DuckDB."""
+    if engine not in ENGINES:
+        raise ValueError(f"unknown GX engine {engine!r}; use one of {', '.join(ENGINES)}")
     sources_dir = resolve_sources_dir(sources_dir)
-    con = duckdb.connect(str(db), read_only=not record)
+    con = duckdb.connect(str(db), read_only=True)
     try:
         texts = _source_texts(con, sources_dir)
         results = _sql_results(con, texts)
-        if gx:
-            from japan_nato.quality.gx_suites import run_suites
+        if gx and engine == "pandas":
+            from japan_nato.quality.gx_suites import run_suites_pandas
 
-            results += run_suites(con)
-        report = GateReport(uuid.uuid4().hex[:12], results, sources_dir)
-        if record:
-            write_results(con, report)
+            results += run_suites_pandas(con)
     finally:
-        con.close()
+        con.close()  # GX's SQL engine opens the file itself, with its own configuration
+    if gx and engine == "sql":
+        from japan_nato.quality.gx_sql import validate_sql
+        from japan_nato.quality.gx_suites import load_suite_files
+
+        results += validate_sql(db, load_suite_files())
+    report = GateReport(uuid.uuid4().hex[:12], results, sources_dir)
+    if record:
+        con = duckdb.connect(str(db))
+        try:
+            write_results(con, report)
+        finally:
+            con.close()
     return report
 
 
-def gate_for_build(sources_dir: Path | None = None, gx: bool = True):
+def gate_for_build(sources_dir: Path | None = None, gx: bool = True, engine: str = "sql"):
     def gate(db: Path) -> GateReport:
-        report = run_gate(db, sources_dir, gx=gx)
+        report = run_gate(db, sources_dir, gx=gx, engine=engine)
         if not report.passed:
             raise GateFailed(report)
         return report

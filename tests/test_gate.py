@@ -98,7 +98,25 @@ def _bad_value_row(df: pd.DataFrame, table: str, exp: dict, n: int) -> tuple[pd.
     return pd.concat([df, pd.DataFrame([row])], ignore_index=True), key
 
 
-def test_every_gx_expectation_rejects_its_crafted_row(built_db):
+def _frames_to_db(frames: dict, path) -> None:
+    """Crafted frames into a DuckDB file without constraints (a duplicate key must be storable)."""
+    from japan_nato.schema.models import TABLES
+
+    con = duckdb.connect(str(path))
+    for table, df in frames.items():
+        con.register("crafted", df)
+        cols = []
+        for c in TABLES[table].__table__.columns:
+            kind = getattr(c.type, "impl", c.type).python_type.__name__
+            cast = {"date": "DATE", "float": "DOUBLE", "bool": "BOOLEAN"}.get(kind)
+            cols.append(f'TRY_CAST("{c.name}" AS {cast}) AS "{c.name}"' if cast else f'"{c.name}"')
+        con.execute(f'CREATE TABLE "{table}" AS SELECT {", ".join(cols)} FROM crafted')
+        con.unregister("crafted")
+    con.close()
+
+
+@pytest.mark.parametrize("engine", ["sql", "pandas"])
+def test_every_gx_expectation_rejects_its_crafted_row(built_db, engine, tmp_path):
     suites = gx_suites.load_suite_files()
     con = duckdb.connect(str(built_db), read_only=True)
     frames = {t: gx_suites.frame_for_gx(con, t) for t in suites}
@@ -115,7 +133,13 @@ def test_every_gx_expectation_rejects_its_crafted_row(built_db):
                 or ",".join(exp["kwargs"].get("column_list") or [])
             )
             expected.append((table, exp["meta"]["check"], column, key))
-    results = gx_suites.validate_frames(frames, suites)
+    if engine == "pandas":
+        results = gx_suites.validate_frames(frames, suites)
+    else:
+        from japan_nato.quality.gx_sql import validate_sql
+
+        _frames_to_db(frames, tmp_path / "crafted.duckdb")
+        results = validate_sql(tmp_path / "crafted.duckdb", suites)
     missed = []
     for table, check, column, key in expected:
         hits = [r for r in results if (r.table, r.check, r.column) == (table, check, column)]

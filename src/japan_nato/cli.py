@@ -25,6 +25,9 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 DB_OPTION = typer.Option(Path("build/japan_nato.duckdb"), "--db", help="The DuckDB database file.")
 CURATED_OPTION = typer.Option(Path("datasets/curated"), "--curated", help="Folder of curated YAML files.")
+ENGINE_OPTION = typer.Option(
+    "sql", "--engine", help="Where Great Expectations runs: 'sql' (in DuckDB, default) or 'pandas'."
+)
 SOURCES_OPTION = typer.Option(
     None,
     "--sources-dir",
@@ -45,6 +48,7 @@ def build(
     curated: Path = CURATED_OPTION,
     sources_dir: Path | None = SOURCES_OPTION,
     skip_gate: bool = typer.Option(False, "--skip-gate", help="Load without the quality gate (never for releases)."),
+    engine: str = ENGINE_OPTION,
 ) -> None:
     """Validate the curated files, load them into a new database through the schema migrations, run the
     quality gate, and only then replace DB. Any problem: one line each, exit 1, DB left as it was."""
@@ -55,7 +59,7 @@ def build(
     if not skip_gate:
         from japan_nato.quality.gate import gate_for_build
 
-        gate = gate_for_build(sources_dir)
+        gate = gate_for_build(sources_dir, engine=engine)
     try:
         report = build_database(curated, db, gate=gate)
     except CuratedDataError as exc:
@@ -79,6 +83,7 @@ def check(
     junit: Path | None = typer.Option(None, "--junit", help="Also write JUnit XML for CI systems."),
     as_json: bool = typer.Option(False, "--json", help="Print the results as JSON instead of lines."),
     html_report: Path | None = typer.Option(None, "--html", help="Also write an HTML report a person can open."),
+    engine: str = ENGINE_OPTION,
 ) -> None:
     """Run the quality gate (GX suites and SQL integrity checks) on DB and record the results in its
     quality_results table. Prints one line per failure (table, key, column, check, observed value);
@@ -88,7 +93,7 @@ def check(
 
     if not db.exists():
         _fail([f"{db}: no such database"], "run `japan-nato build` first or give --db")
-    report = run_gate(db, sources_dir)
+    report = run_gate(db, sources_dir, engine=engine)
     if junit:
         write_junit(report, junit)
     if html_report:
@@ -100,6 +105,28 @@ def check(
             err.print(line, markup=False)
         out.print(report.summary_line())
     raise typer.Exit(0 if report.passed else 1)
+
+
+@app.command()
+def suites(
+    write: bool = typer.Option(False, "--write", help="Rewrite quality/expectations/*.json from the models."),
+) -> None:
+    """Show or rewrite the Great Expectations suites derived from the table models and vocabularies.
+    Without --write, exit 1 when a committed suite file differs from its derivation."""
+    from japan_nato.quality import gx_suites
+    from japan_nato.schema.models import TABLES
+
+    if write:
+        for path in gx_suites.write_suites():
+            out.print(f"wrote {path}")
+        return
+    committed = gx_suites.load_suite_files()
+    stale = [t for t in TABLES if committed.get(t) != gx_suites.suite_for(t)]
+    for t in TABLES:
+        n = len(gx_suites.suite_for(t)["expectations"])
+        out.print(f"{t}: {n} expectations{' (STALE: run japan-nato suites --write)' if t in stale else ''}")
+    if stale:
+        raise typer.Exit(1)
 
 
 @app.command()

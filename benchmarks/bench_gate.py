@@ -1,0 +1,99 @@
+"""Benchmark: the GX part of the quality gate over pandas versus over DuckDB SQL.
+
+Builds a migrated database with N synthetic `events` rows (valid data, so every expectation scans
+everything), then in a fresh child process per (engine, N) runs the committed `events` suite and
+reports wall time (validation only, imports excluded) and the child's peak resident memory.
+Usage: python benchmarks/bench_gate.py [N ...]   (default 100000 1000000)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+KINDS = "'missile_launch', 'summit', 'meeting', 'visit', 'aid'"
+
+
+def make_db(path: Path, n: int) -> None:
+    import duckdb
+    from japan_nato.schema import migrate
+
+    migrate.upgrade(path)
+    con = duckdb.connect(str(path))
+    con.execute(f"""
+        INSERT INTO events SELECT
+            'synthetic-event-' || i, list_extract([{KINDS}], (i % 5 + 1)::INTEGER),
+            CASE WHEN i % 4 = 0 THEN 'ongoing' ELSE 'occurred' END, 'Synthetic event ' || i,
+            CASE WHEN i % 2 = 0 THEN 'Tokyo' ELSE NULL END,
+            DATE '2020-01-01' + INTERVAL (i % 60) MONTH, NULL, 'month', NULL, NULL, NULL
+        FROM range({n}) t(i)""")
+    con.close()
+
+
+def child(engine: str, db: str) -> None:
+    import duckdb
+    from japan_nato.quality import gx_suites
+
+    suite = {"events": gx_suites.load_suite_files()["events"]}
+    if engine == "pandas":
+        gx_suites._context()  # warm GX up so only validation is timed
+        t0 = time.perf_counter()
+        con = duckdb.connect(db, read_only=True)
+        frames = {"events": gx_suites.frame_for_gx(con, "events")}
+        con.close()
+        results = gx_suites.validate_frames(frames, suite)
+        ok = all(r.success for r in results)
+    else:
+        from japan_nato.quality.gx_sql import validate_sql
+
+        gx_suites._context()
+        t0 = time.perf_counter()
+        out = validate_sql(Path(db), suite)
+        ok = all(o.success for o in out.values())
+    seconds = time.perf_counter() - t0
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "ok": ok,
+                "expectations": len(suite["events"]["expectations"]),
+                "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            }
+        )
+    )
+
+
+def main() -> None:
+    sizes = [int(a) for a in sys.argv[1:]] or [100_000, 1_000_000]
+    print("gate benchmark: the committed events suite, GX over pandas vs GX over DuckDB SQL")
+    for n in sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            db = Path(tmp) / "bench.duckdb"
+            make_db(db, n)
+            for engine in ("sql", "pandas"):
+                out = subprocess.run(
+                    [sys.executable, __file__, "--child", engine, str(db)], capture_output=True, text=True
+                )
+                if out.returncode:
+                    print(f"  {n:>9,} rows  GX over {engine:<6}: failed: {out.stderr.strip().splitlines()[-1]}")
+                    continue
+                r = json.loads(out.stdout.strip().splitlines()[-1])
+                print(
+                    f"  {n:>9,} rows  GX over {engine:<6}: {r['seconds']:6.2f}s "
+                    f"({n / r['seconds'] / 1e6:.2f}M rows/s), peak memory {r['peak_rss_mib']:,.0f} MiB, "
+                    f"{r['expectations']} expectations, all passed: {r['ok']}"
+                )
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        child(sys.argv[2], sys.argv[3])
+    else:
+        main()
