@@ -5,3 +5,10 @@ to database and releases), `japan_nato.quality` (the data-quality gate), `japan_
 """
 
 __version__ = "0.1.0"
+
+
+def connect(version: str = "latest", releases=None):
+    """DuckDB connection with one view per table over a published release (see japan_nato.loaders.release)."""
+    from japan_nato.loaders.release import connect as _connect
+
+    return _connect(version, releases)

@@ -168,5 +168,139 @@ def stats(db: Path = DB_OPTION) -> None:
     out.print("every row has at least one citation")
 
 
+RELEASES_OPTION = typer.Option(None, "--releases", help="Releases folder (default: datasets/releases).")
+
+
+@app.command()
+def publish(
+    curated: Path = CURATED_OPTION,
+    sources_dir: Path | None = SOURCES_OPTION,
+    releases: Path | None = RELEASES_OPTION,
+    dry_run: bool = typer.Option(False, "--dry-run", help="Show the version and the diff; write nothing."),
+) -> None:
+    """Build the curated files into a fresh database, gate it, and publish it as the next immutable
+    version: parquet per table, manifest.json, datapackage.json and CHANGES.md. The version follows
+    from the diff against the newest release (major: removed or retyped; minor: added; patch: values)."""
+    import tempfile
+
+    from japan_nato.loaders.build import build_database
+    from japan_nato.loaders.problems import CuratedDataError
+    from japan_nato.loaders.release import ReleaseError, releases_dir
+    from japan_nato.loaders.release import publish as publish_release
+    from japan_nato.quality.gate import gate_for_build
+
+    root = releases_dir(releases)
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            report = build_database(curated, Path(tmp) / "release.duckdb", gate=gate_for_build(sources_dir))
+        except CuratedDataError as exc:
+            _fail([str(p) for p in exc.problems], "the curated files have problems; nothing was published")
+        except Exception as exc:
+            _fail(getattr(exc, "lines", None) or [f"{type(exc).__name__}: {exc}"], "nothing was published")
+        gate = report.gate
+        if gate.skipped:
+            _fail(
+                [line for r in gate.skipped for line in r.lines()],
+                "a release needs every check to run: give --sources-dir or $JAPAN_NATO_SOURCES",
+            )
+        try:
+            plan = publish_release(report.db_path, gate, root, Path.cwd(), dry_run=dry_run)
+        except ReleaseError as exc:
+            _fail([], str(exc))
+    for line in plan.diff.lines():
+        out.print(line, markup=False, soft_wrap=True)
+    if dry_run:
+        out.print(f"dry run: would publish {plan.version} to {root / plan.version} (nothing written)")
+    else:
+        out.print(f"published {plan.version} to {root / plan.version} ({gate.summary_line()})")
+
+
+@app.command()
+def diff(
+    old: str = typer.Argument(..., help="A version (1.0.0, latest) or a release folder."),
+    new: str = typer.Argument(..., help="A version or a release folder."),
+    releases: Path | None = RELEASES_OPTION,
+    as_json: bool = typer.Option(False, "--json", help="Print the diff as JSON."),
+) -> None:
+    """Rows added, removed and changed per table between two releases, and their schema changes."""
+    from japan_nato.loaders.release import ReleaseError, diff_releases, release_path, releases_dir
+
+    root = releases_dir(releases)
+    try:
+        a, b = release_path(root, old), release_path(root, new)
+    except ReleaseError as exc:
+        _fail([], str(exc))
+    result = diff_releases(a, b, a.name, b.name)
+    if as_json:
+        import json
+
+        out.print_json(json.dumps(result.to_dict()))
+    else:
+        for line in result.lines():
+            out.print(line, markup=False, soft_wrap=True)
+
+
+@app.command()
+def verify(
+    versions: list[str] = typer.Argument(None, help="Versions to verify (default: every release)."),
+    releases: Path | None = RELEASES_OPTION,
+) -> None:
+    """Re-hash and re-count every file of every release against its manifest; exit 1 on any mismatch."""
+    from japan_nato.loaders.release import ReleaseError, release_path, releases_dir, verify_release
+    from japan_nato.loaders.release import versions as published
+
+    root = releases_dir(releases)
+    names = versions or published(root)
+    if not names:
+        _fail([], f"no releases in {root}")
+    problems = []
+    for name in names:
+        try:
+            folder = release_path(root, name)
+        except ReleaseError as exc:
+            problems.append(str(exc))
+            continue
+        found = verify_release(folder)
+        problems += found
+        if not found:
+            out.print(f"ok {folder.name}: every file matches its manifest")
+    if problems:
+        _fail(problems, f"{len(problems)} problem(s): a release was altered; restore it from the repository")
+
+
+@app.command()
+def sql(
+    query: str = typer.Argument(None, help="SQL to run; read from standard input when omitted."),
+    version: str = typer.Option("latest", "--version", help="Release to query (a version or 'latest')."),
+    releases: Path | None = RELEASES_OPTION,
+) -> None:
+    """Run SQL on a published release: one view per table over its parquet files (and release_info)."""
+    from japan_nato.loaders.release import ReleaseError, connect
+
+    try:
+        con = connect(version, releases)
+    except ReleaseError as exc:
+        _fail([], str(exc))
+    text = query if query is not None else sys.stdin.read()
+    try:
+        cur = con.execute(text)
+    except duckdb_error() as exc:
+        _fail([str(exc).splitlines()[0]], "the query failed")
+    if cur.description is None:
+        return
+    t = Table()
+    for d in cur.description:
+        t.add_column(d[0])
+    for row in cur.fetchall():
+        t.add_row(*("NULL" if v is None else str(v) for v in row))
+    out.print(t)
+
+
+def duckdb_error():
+    import duckdb
+
+    return duckdb.Error
+
+
 def main() -> None:  # pragma: no cover
     sys.exit(app())
