@@ -67,6 +67,9 @@ def write_tables(db_path: Path, data: CuratedData) -> dict[str, int]:
         con.execute("BEGIN TRANSACTION")
         for table, rows in data.rows.items():
             arrow = to_arrow(table, rows)
+            # Migrations may seed rows (revision 0002 adds the role_class vocabulary for upgraded
+            # databases); in a build the curated files are the whole truth, so they replace them.
+            con.execute(f'DELETE FROM "{table}"')
             con.register("incoming", arrow)
             cols = ", ".join(f'"{c}"' for c in arrow.column_names)
             con.execute(f'INSERT INTO "{table}" ({cols}) SELECT {cols} FROM incoming')

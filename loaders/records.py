@@ -129,6 +129,7 @@ class ActorRoleIn(Cited):
     role_id: Slug
     person: Slug
     role: Text
+    role_class: Vocab("role_class")
     organization: Slug | None = None
     start_on: date | None = None
     start_precision: Vocab("date_precision") = "unknown"

@@ -591,3 +591,48 @@ def connect(version: str = "latest", releases: Path | None = None, quiet: bool =
         f"'{manifest.get('schema_revision')}' AS schema_revision, '{folder.resolve()}' AS path"
     )
     return con
+
+
+def restore_release(
+    db: Path, version: str = "latest", releases: Path | None = None, to: str = "head"
+) -> tuple[str, str | None]:
+    """A release's parquet -> a new database at the release's revision -> upgraded to `to`."""
+    from japan_nato.schema import migrate
+
+    db = Path(db)
+    if db.exists():
+        raise ReleaseError(f"{db} exists; restore writes a new database (remove it or choose another path)")
+    root = releases_dir(releases)
+    chosen = resolve_version(root, version)
+    folder = root / chosen
+    problems = verify_release(folder)
+    if problems:
+        raise ReleaseError(f"release {chosen} does not match its manifest: {problems[0]}")
+    manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    revision = manifest.get("schema_revision")
+    known = [r.revision for r in migrate.revisions()]
+    if revision not in known:
+        raise ReleaseError(f"release {chosen} is at schema revision {revision!r}, which this code does not know")
+    db.parent.mkdir(parents=True, exist_ok=True)
+    tmp = db.with_name(f".{db.name}.restoring")
+    tmp.unlink(missing_ok=True)
+    try:
+        migrate.upgrade(tmp, revision)
+        con = duckdb.connect(str(tmp))
+        try:
+            con.execute("BEGIN TRANSACTION")
+            for name in manifest["files"]:
+                table = name.removesuffix(".parquet")
+                if name == QUALITY_FILE:
+                    continue  # the gate's log of that release, not data; re-run `japan-nato check`
+                con.execute(f'DELETE FROM "{table}"')
+                con.execute(f"INSERT INTO \"{table}\" BY NAME SELECT * FROM read_parquet('{folder / name}')")
+            con.execute("COMMIT")
+        finally:
+            con.close()
+        migrate.upgrade(tmp, to)
+        os.replace(tmp, db)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return chosen, migrate.current_revision(db)

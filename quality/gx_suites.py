@@ -25,6 +25,7 @@ SUITES_DIR = Path(__file__).parent / "expectations"
 VOCAB_COLUMNS = {
     ("sources", "published_on_precision"): "date_precision",
     ("actors", "kind"): "actor_kind",
+    ("actor_roles", "role_class"): "role_class",
     ("actor_roles", "start_precision"): "date_precision",
     ("actor_roles", "end_precision"): "date_precision",
     ("actor_roles", "observed_precision"): "date_precision",

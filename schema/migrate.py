@@ -84,3 +84,58 @@ def _include_owned(owned: set[str]):
         return table is None or table.name in owned
 
     return include
+
+
+class MigrationError(Exception):
+    """A database could not be migrated; the message says why and what to do."""
+
+
+def backup_path(db: Path, revision: str | None) -> Path:
+    base = db.with_name(f"{db.name}.backup-{revision or 'base'}")
+    path, n = base, 1
+    while path.exists():
+        n += 1
+        path = base.with_name(f"{base.name}.{n}")
+    return path
+
+
+def _checkpoint(db: Path) -> None:
+    import duckdb
+
+    con = duckdb.connect(str(db))
+    try:
+        con.execute("CHECKPOINT")  # fold any WAL into the file so one copy is the whole database
+    finally:
+        con.close()
+
+
+def migrate_file(db: Path | str, to: str = "head", backup: bool = True) -> tuple[str | None, str | None, Path | None]:
+    """Move a database file to revision `to` (forward or back) in place, keeping every table we do not
+    own. Writes a backup beside it first. Returns (from, to, backup)."""
+    import shutil
+
+    db = Path(db)
+    if not db.is_file():
+        raise MigrationError(f"{db}: no such database file")
+    known = {r.revision for r in revisions()} | {"head", "base"}
+    if to not in known:
+        raise MigrationError(f"unknown revision {to!r}; `japan-nato migrations` lists them")
+    before = current_revision(db)
+    target = head_revision() if to == "head" else (None if to == "base" else to)
+    if before == target:
+        return before, target, None
+    saved = None
+    if backup:
+        _checkpoint(db)
+        saved = backup_path(db, before)
+        shutil.copy2(db, saved)
+    order = [r.revision for r in revisions()]
+    forward = target is not None and (before is None or order.index(target) > order.index(before))
+    try:
+        (upgrade if forward else downgrade)(db, target or "base")
+    except Exception as exc:
+        raise MigrationError(
+            f"{db}: migrating {before or 'base'} -> {target or 'base'} failed: {exc}; the file is at "
+            f"revision {current_revision(db) or 'base'}; the backup is {saved}"
+        ) from exc
+    return before, target, saved

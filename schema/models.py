@@ -83,6 +83,8 @@ class ActorRole(SQLModel, table=True):
     outside_knowledge: str | None = Field(
         default=None, description="What was added from outside the sources, to identify only (ISO code, QID)"
     )
+    # Added by revision 0002_role_class, which appends it: last here as in the database.
+    role_class: str = Field(description="Controlled class of the office (vocabulary role_class)")
 
 
 class Membership(SQLModel, table=True):
