@@ -311,6 +311,22 @@ def _check_across(records: dict[str, list[Located]], failed_ids: dict[str, set[s
                     twice = f"{p.actor!r} is listed twice" + (f" as {role!r}" if role else "")
                     problems.append(rec.problem((attr, i, sub), twice, "remove the repeat", "duplicate"))
                 pairs.add((p.actor, role))
+    # A figure belongs to the source that states it (articles disagree on figures): it may inherit
+    # its record's citations only when the record is cited by one source.
+    for table in ("events", "budgets"):
+        for rec in records.get(table, []):
+            sources = sorted({c.source for c in rec.model.citations})
+            for i, q in enumerate(rec.model.quantities):
+                if not q.citations and len(sources) > 1:
+                    problems.append(
+                        rec.problem(
+                            ("quantities", i, "citations"),
+                            f"figure {q.quantity_id!r} has no citations and its record is cited by {len(sources)} "
+                            "sources",
+                            f"cite the one that states it ({', '.join(sources)})",
+                            "ambiguous-citation",
+                        )
+                    )
     quantity_seen: dict[str, Located] = {}
     for table in ("events", "budgets"):
         for rec in records.get(table, []):

@@ -124,3 +124,17 @@ def test_stats_counts_and_flags_uncited_rows(built_db, tmp_path):
 
 def test_no_excerpt_is_long():
     assert max(len(c[3]) for c in _citations()) <= 300
+
+
+def test_every_figure_cites_exactly_one_source(built_db):
+    """Articles disagree on figures, so a figure row never mixes sources."""
+    import duckdb
+
+    con = duckdb.connect(str(built_db), read_only=True)
+    mixed = con.execute(
+        "SELECT record_id, list(DISTINCT source_id) FROM citations WHERE record_table = "
+        "'quantities' GROUP BY 1 HAVING count(DISTINCT source_id) > 1"
+    ).fetchall()
+    n = con.execute("SELECT count(*) FROM quantities").fetchone()[0]
+    con.close()
+    assert n >= 30 and mixed == []

@@ -154,3 +154,19 @@ def test_missing_database_is_created_and_no_partial_file_on_failure(curated_copy
     assert _build(curated_copy, db).exit_code == 1
     assert not db.exists()
     assert not db.parent.exists() or list(db.parent.iterdir()) == []
+
+
+def test_a_figure_under_a_record_with_several_sources_must_cite_its_own(curated_copy, existing_db):
+    import yaml
+
+    before = _digest(existing_db)
+    path = curated_copy / "events.yaml"
+    rows = yaml.safe_load(path.read_text(encoding="utf-8"))
+    event = next(r for r in rows if r["event_id"] == "prk-troop-deployment-to-russia")
+    figure = next(q for q in event["quantities"] if q["low"] == 11000)
+    del figure["citations"]
+    path.write_text(yaml.safe_dump(rows, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    result = _build(curated_copy, existing_db)
+    assert result.exit_code == 1
+    assert "ambiguous-citation" in result.stderr and "cite the one that states it" in result.stderr
+    assert _digest(existing_db) == before
