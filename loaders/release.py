@@ -394,8 +394,10 @@ def git_commit(repo: Path) -> dict:
     }
 
 
-def changes_md(version: str, diff: ReleaseDiff, when: str) -> str:
+def changes_md(version: str, diff: ReleaseDiff, when: str, note: str | None = None) -> str:
     lines = [f"## {version} ({when})", ""]
+    if note:
+        lines += [note.strip(), ""]
     if diff.old is None:
         lines.append("First release.")
     else:
@@ -475,7 +477,7 @@ def stage_release(db: Path, report, root: Path, staging: Path) -> PublishPlan:
     return PublishPlan(version, previous, diff, staging)
 
 
-def finish_release(plan: PublishPlan, db: Path, report, repo: Path) -> None:
+def finish_release(plan: PublishPlan, db: Path, report, repo: Path, note: str | None = None) -> None:
     """Write manifest, datapackage and notes into the staged folder."""
     staging, version = plan.staging, plan.version
     names = sorted(p.name for p in staging.glob("*.parquet"))
@@ -487,6 +489,7 @@ def finish_release(plan: PublishPlan, db: Path, report, repo: Path) -> None:
         "version": version,
         "previous_version": plan.previous,
         "bump": plan.diff.bump if plan.previous else "initial",
+        "note": note,
         "published_on": when,
         "schema_revision": _schema_revision(db),
         "git": git_commit(repo),
@@ -505,10 +508,10 @@ def finish_release(plan: PublishPlan, db: Path, report, repo: Path) -> None:
     (staging / "datapackage.json").write_text(
         json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
-    (staging / "CHANGES.md").write_text(changes_md(version, plan.diff, when), encoding="utf-8")
+    (staging / "CHANGES.md").write_text(changes_md(version, plan.diff, when, note), encoding="utf-8")
 
 
-def publish(db: Path, report, root: Path, repo: Path, dry_run: bool = False) -> PublishPlan:
+def publish(db: Path, report, root: Path, repo: Path, dry_run: bool = False, note: str | None = None) -> PublishPlan:
     """Publish `db` (already through a passing gate) as the next version under `root`."""
     if not report.passed:
         raise ReleaseError(f"the quality gate failed ({report.summary_line()}); nothing was published")
@@ -523,7 +526,7 @@ def publish(db: Path, report, root: Path, repo: Path, dry_run: bool = False) -> 
             raise ReleaseError(f"release {plan.version} already exists in {root}; releases are never overwritten")
         if dry_run:
             return plan
-        finish_release(plan, db, report, repo)
+        finish_release(plan, db, report, repo, note)
         # The rename is the publish: before it nothing is visible, after it everything is.
         os.rename(plan.staging, target)
         plan.staging = target

@@ -177,6 +177,7 @@ def publish(
     sources_dir: Path | None = SOURCES_OPTION,
     releases: Path | None = RELEASES_OPTION,
     dry_run: bool = typer.Option(False, "--dry-run", help="Show the version and the diff; write nothing."),
+    note: str | None = typer.Option(None, "--note", help="Why this release: written into CHANGES.md and the manifest."),
 ) -> None:
     """Build the curated files into a fresh database, gate it, and publish it as the next immutable
     version: parquet per table, manifest.json, datapackage.json and CHANGES.md. The version follows
@@ -204,7 +205,7 @@ def publish(
                 "a release needs every check to run: give --sources-dir or $JAPAN_NATO_SOURCES",
             )
         try:
-            plan = publish_release(report.db_path, gate, root, Path.cwd(), dry_run=dry_run)
+            plan = publish_release(report.db_path, gate, root, Path.cwd(), dry_run=dry_run, note=note)
         except ReleaseError as exc:
             _fail([], str(exc))
     for line in plan.diff.lines():
