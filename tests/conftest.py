@@ -39,3 +39,12 @@ def built_db(tmp_path_factory) -> Path:
     db = tmp_path_factory.mktemp("build") / "japan_nato.duckdb"
     build_database(CURATED, db, gate=gate_for_build(sources_dir()))
     return db
+
+
+@pytest.fixture
+def existing_db(built_db, tmp_path) -> Path:
+    """A copy of the built database where build/japan_nato.duckdb would be, for tests that must leave it as it was."""
+    db = tmp_path / "build" / "japan_nato.duckdb"
+    db.parent.mkdir()
+    shutil.copy(built_db, db)
+    return db

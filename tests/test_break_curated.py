@@ -2,7 +2,6 @@
 exits 1, and build/japan_nato.duckdb stays byte-identical. Loader and gate failures alike."""
 
 import hashlib
-import shutil
 from pathlib import Path
 
 import pytest
@@ -115,14 +114,6 @@ BREAKS = {
         "unknown actor ID 'nato-2'",
     ),
 }
-
-
-@pytest.fixture
-def existing_db(built_db, tmp_path) -> Path:
-    db = tmp_path / "build" / "japan_nato.duckdb"
-    db.parent.mkdir()
-    shutil.copy(built_db, db)
-    return db
 
 
 @pytest.mark.parametrize("name", list(BREAKS))

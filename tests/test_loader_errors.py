@@ -2,10 +2,8 @@
 
 import hashlib
 import re
-import shutil
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from japan_nato.cli import app
@@ -27,14 +25,6 @@ def _replace_line(path: Path, line_no: int, old: str, new: str) -> None:
     assert old in lines[line_no - 1], (old, lines[line_no - 1])
     lines[line_no - 1] = lines[line_no - 1].replace(old, new, 1)
     path.write_text("".join(lines), encoding="utf-8")
-
-
-@pytest.fixture
-def existing_db(built_db, tmp_path) -> Path:
-    db = tmp_path / "build" / "japan_nato.duckdb"
-    db.parent.mkdir()
-    shutil.copy(built_db, db)
-    return db
 
 
 def _build(curated: Path, db: Path):
