@@ -32,7 +32,27 @@ def test_no_generic_top_level_names_installed():
     assert out.stdout.strip() == "[]"
 
 
-@pytest.mark.parametrize("command", [[], ["build"], ["stats"], ["check"]])
+COMMANDS = [c.name or c.callback.__name__ for c in app.registered_commands]
+
+
+def test_the_cli_has_every_command():
+    assert set(COMMANDS) >= {
+        "build",
+        "check",
+        "stats",
+        "publish",
+        "diff",
+        "verify",
+        "sql",
+        "upgrade",
+        "downgrade",
+        "migrations",
+        "restore",
+        "suites",
+    }
+
+
+@pytest.mark.parametrize("command", [[]] + [[c] for c in COMMANDS])
 def test_every_command_explains_itself(command):
     result = CliRunner().invoke(app, [*command, "--help"])
     assert result.exit_code == 0, result.output
