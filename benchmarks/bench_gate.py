@@ -55,8 +55,7 @@ def child(engine: str, db: str) -> None:
 
         gx_suites._context()
         t0 = time.perf_counter()
-        out = validate_sql(Path(db), suite)
-        ok = all(o.success for o in out.values())
+        ok = all(r.success for r in validate_sql(Path(db), suite))
     seconds = time.perf_counter() - t0
     print(
         json.dumps(
@@ -73,6 +72,7 @@ def child(engine: str, db: str) -> None:
 def main() -> None:
     sizes = [int(a) for a in sys.argv[1:]] or [100_000, 1_000_000]
     print("gate benchmark: the committed events suite, GX over pandas vs GX over DuckDB SQL")
+    failed = False
     for n in sizes:
         with tempfile.TemporaryDirectory() as tmp:
             db = Path(tmp) / "bench.duckdb"
@@ -83,6 +83,7 @@ def main() -> None:
                 )
                 if out.returncode:
                     print(f"  {n:>9,} rows  GX over {engine:<6}: failed: {out.stderr.strip().splitlines()[-1]}")
+                    failed = True
                     continue
                 r = json.loads(out.stdout.strip().splitlines()[-1])
                 print(
@@ -90,6 +91,9 @@ def main() -> None:
                     f"({n / r['seconds'] / 1e6:.2f}M rows/s), peak memory {r['peak_rss_mib']:,.0f} MiB, "
                     f"{r['expectations']} expectations, all passed: {r['ok']}"
                 )
+                failed = failed or not r["ok"]
+    if failed:
+        sys.exit(1)
 
 
 if __name__ == "__main__":
