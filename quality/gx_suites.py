@@ -4,7 +4,7 @@ The suites are derived from the table models and the controlled vocabularies (`s
 with `japan-nato suites --write`, and a test fails when the committed files and the derivation
 differ, so a vocabulary change cannot silently skip the gate. The gate runs the committed files.
 
-The gate runs GX over DuckDB SQL by default (`japan_nato.quality.gx_sql`): measured 8x faster than
+The gate runs GX over DuckDB SQL by default (`japan_nato.quality.gx_sql`): measured 7-8x faster than
 GX over pandas at 1M rows with under half the memory (docs/quality-benchmark.md). The pandas path is
 kept (`--engine pandas`); for it dates are handed to GX as ISO strings so the precision rules can be
 regexes, as they are on SQL through regexp_matches.
