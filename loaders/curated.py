@@ -311,22 +311,34 @@ def _check_across(records: dict[str, list[Located]], failed_ids: dict[str, set[s
                     twice = f"{p.actor!r} is listed twice" + (f" as {role!r}" if role else "")
                     problems.append(rec.problem((attr, i, sub), twice, "remove the repeat", "duplicate"))
                 pairs.add((p.actor, role))
-    # A figure belongs to the source that states it (articles disagree on figures): it may inherit
-    # its record's citations only when the record is cited by one source.
-    for table in ("events", "budgets"):
+    # A link row (alias, party, event actor, statement subject, figure) belongs to the source that
+    # states it: it may inherit its record's citations only when the record is cited by one source,
+    # otherwise an article that never names that actor or figure would be credited with it.
+    nested_links = {
+        "actors": ["aliases"],
+        "agreements": ["parties"],
+        "events": ["actors", "quantities"],
+        "budgets": ["quantities"],
+        "statements": ["subjects"],
+    }
+    for table, attrs in nested_links.items():
         for rec in records.get(table, []):
             sources = sorted({c.source for c in rec.model.citations})
-            for i, q in enumerate(rec.model.quantities):
-                if not q.citations and len(sources) > 1:
-                    problems.append(
-                        rec.problem(
-                            ("quantities", i, "citations"),
-                            f"figure {q.quantity_id!r} has no citations and its record is cited by {len(sources)} "
-                            "sources",
-                            f"cite the one that states it ({', '.join(sources)})",
-                            "ambiguous-citation",
+            if len(sources) < 2:
+                continue
+            for attr in attrs:
+                for i, item in enumerate(getattr(rec.model, attr)):
+                    if not item.citations:
+                        what = getattr(item, "quantity_id", None) or getattr(item, "alias", None) or item.actor
+                        problems.append(
+                            rec.problem(
+                                (attr, i, "citations"),
+                                f"{attr[:-1] if attr != 'quantities' else 'figure'} {what!r} has no citations and its "
+                                f"record is cited by {len(sources)} sources",
+                                f"cite the one that states it ({', '.join(sources)})",
+                                "ambiguous-citation",
+                            )
                         )
-                    )
     quantity_seen: dict[str, Located] = {}
     for table in ("events", "budgets"):
         for rec in records.get(table, []):

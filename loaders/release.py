@@ -30,6 +30,20 @@ SEMVER = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
 # Fixed writer options: with a fixed DuckDB version, the same rows give the same bytes.
 PARQUET_OPTIONS = "FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880"
 QUALITY_FILE = "quality_results.parquet"
+# Tables keyed by IDs curators choose and users cite ("never reused"): removing a row breaks a reference.
+# The other tables' keys are derived (citation hashes, <parent>--<actor> link IDs): removing one is a correction.
+PUBLIC_ID_TABLES = {
+    "sources",
+    "actors",
+    "actor_roles",
+    "memberships",
+    "agreements",
+    "events",
+    "quantities",
+    "budgets",
+    "statements",
+    "vocabularies",
+}
 
 
 class ReleaseError(Exception):
@@ -189,14 +203,17 @@ class ReleaseDiff:
 
     @property
     def bump(self) -> str | None:
-        """major: something removed, renamed or retyped (a renamed table or column reads as removed
-        plus added); minor: tables, columns or rows added; patch: only values changed."""
+        """major: a table or column removed, renamed or retyped (a rename reads as removed plus added),
+        or a row removed from a table keyed by a curated public ID; minor: tables, columns or rows
+        added; patch: values changed, or derived rows (citations, link rows) removed as corrections."""
         changed = [t for t in self.tables if not t.empty]
-        if any(t.status == "removed" or t.columns_removed or t.columns_retyped or t.rows_removed for t in changed):
+        if any(t.status == "removed" or t.columns_removed or t.columns_retyped for t in changed):
+            return "major"
+        if any(t.rows_removed and t.table in PUBLIC_ID_TABLES for t in changed):
             return "major"
         if any(t.status == "added" or t.columns_added or t.rows_added for t in changed):
             return "minor"
-        if any(t.rows_changed for t in changed):
+        if any(t.rows_changed or t.rows_removed for t in changed):
             return "patch"
         return None
 

@@ -95,10 +95,15 @@ def test_version_bumps_follow_the_diff(built_db, gate_report, tmp_path):
         {**payload["tables"][0], "table": "budgets", "columns_added": ["source_currency_note"]}
     ]
 
-    with pytest.raises(release.ReleaseError, match="nothing changed since 2.0.0"):
+    plan = step("DELETE FROM citations WHERE citation_id = (SELECT min(citation_id) FROM citations)")
+    assert (plan.version, plan.diff.bump) == ("2.0.1", "patch")  # a derived row removed: a correction
+    plan = step("DELETE FROM events WHERE event_id = 'a-new-event'")
+    assert (plan.version, plan.diff.bump) == ("3.0.0", "major")  # a public ID disappears
+
+    with pytest.raises(release.ReleaseError, match="nothing changed since 3.0.0"):
         _publish(work, gate_report, root)
     changelog = (root / "CHANGELOG.md").read_text()
-    assert changelog.index("## 2.0.0") < changelog.index("## 1.0.0")
+    assert changelog.index("## 3.0.0") < changelog.index("## 2.0.0") < changelog.index("## 1.0.0")
 
 
 def test_publish_refuses_to_overwrite_a_version(built_db, gate_report, tmp_path):
