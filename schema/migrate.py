@@ -71,12 +71,14 @@ def schema_drift(conn: Connection) -> list:
     from japan_nato.schema import models  # noqa: F401
     from sqlmodel import SQLModel
 
-    env_include = _include_owned(set(SQLModel.metadata.tables))
+    env_include = owned_tables_only(set(SQLModel.metadata.tables))
     ctx = MigrationContext.configure(conn, opts={"compare_type": True, "include_object": env_include})
     return compare_metadata(ctx, SQLModel.metadata)
 
 
-def _include_owned(owned: set[str]):
+def owned_tables_only(owned: set[str]):
+    """Alembic include_object hook: compare and migrate only the tables the dataset owns."""
+
     def include(obj, name, type_, reflected, compare_to):
         if type_ == "table":
             return name in owned

@@ -6,18 +6,12 @@ Run through `japan_nato.schema.migrate` (the CLI and the build do); it passes th
 
 from alembic import context
 from japan_nato.schema import models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from japan_nato.schema.migrate import owned_tables_only
 from sqlmodel import SQLModel
 
 target_metadata = SQLModel.metadata
-OWNED_TABLES = set(target_metadata.tables)
-
-
-def include_object(obj, name, type_, reflected, compare_to):
-    # Users keep their own tables beside ours: never propose to drop or alter them.
-    if type_ == "table":
-        return name in OWNED_TABLES
-    table = getattr(obj, "table", None)
-    return table is None or table.name in OWNED_TABLES
+# Users keep their own tables beside ours: never propose to drop or alter them.
+include_object = owned_tables_only(set(target_metadata.tables))
 
 
 def run_migrations_online() -> None:
