@@ -16,7 +16,7 @@ from pathlib import Path
 from japan_nato.loaders.problems import CuratedDataError, Problem
 from japan_nato.loaders.records import FILES, Input
 from japan_nato.loaders.yaml_lines import LineDict, line_of, read_yaml_records
-from japan_nato.schema.models import TABLES
+from japan_nato.schema.models import REFERENCES, TABLES
 from japan_nato.schema.vocab import VOCABULARIES
 from pydantic import ValidationError
 
@@ -113,9 +113,58 @@ def _validate_file(path: Path, label: str, table: str) -> tuple[list[Located], l
     return located, problems, failed_ids
 
 
+@dataclass(frozen=True)
+class Nested:
+    """Link rows written inside a parent record: `attr` in the YAML becomes rows of `table`."""
+
+    attr: str  # the YAML list (aliases, parties, ...)
+    table: str  # the SQL table it fills
+    key: tuple[str, ...]  # item fields that, slugged after the parent's ID, make the row's ID
+    label: str  # what one item is called in messages
+
+
+NESTED: dict[str, list[Nested]] = {
+    "actors": [Nested("aliases", "actor_aliases", ("alias",), "alias")],
+    "agreements": [Nested("parties", "agreement_parties", ("actor", "role"), "party")],
+    "events": [
+        Nested("actors", "event_actors", ("actor", "role"), "event actor"),
+        Nested("quantities", "quantities", ("quantity_id",), "figure"),
+    ],
+    "budgets": [Nested("quantities", "quantities", ("quantity_id",), "figure")],
+    "statements": [Nested("subjects", "statement_subjects", ("actor",), "subject")],
+}
+# YAML field -> SQL column, where they differ (references are written without the _id suffix).
+RENAMED: dict[str, dict[str, str]] = {
+    "sources": {"publisher_actor": "publisher_actor_id", "author_actor": "author_actor_id"},
+    "actor_roles": {"person": "person_id", "organization": "organization_id", "posted_to": "posted_to_id"},
+    "memberships": {"member": "member_id", "group": "group_id"},
+    "events": {"agreement": "agreement_id"},
+    "budgets": {"actor": "actor_id"},
+    "statements": {"speaker": "speaker_id", "event": "event_id", "reported_by": "reported_by_id"},
+}
+
+
+def _item_label(item) -> str:
+    return getattr(item, "quantity_id", None) or getattr(item, "alias", None) or item.actor
+
+
+def _link_row(parent_table: str, parent_id: str, spec: Nested, item) -> dict:
+    """One nested item -> a row of its table, every column filled from the item or the parent."""
+    if spec.table == "quantities":  # figures keep their curated ID and point back by (table, id)
+        return {**item.model_dump(exclude={"citations"}), "record_table": parent_table, "record_id": parent_id}
+    columns = [c.name for c in TABLES[spec.table].__table__.columns]
+    row = {columns[0]: "--".join([parent_id, *(slugify(getattr(item, f)) for f in spec.key)]), columns[1]: parent_id}
+    for col in columns[2:]:
+        row[col] = getattr(item, "actor" if col == "actor_id" else col, None)
+    return row
+
+
 def _explode(rec: Located, rows: dict[str, list[dict]]) -> None:
     m = rec.model
-    base = m.model_dump(exclude={"citations", "aliases", "parties", "actors", "quantities", "subjects"})
+    nested = NESTED.get(rec.table, [])
+    base = m.model_dump(exclude={"citations", *(n.attr for n in nested)})
+    for yaml_field, column in RENAMED.get(rec.table, {}).items():
+        base[column] = base.pop(yaml_field)
 
     def cite(table: str, record_id: str, citations, inherited: bool) -> None:
         for c in citations:
@@ -130,111 +179,39 @@ def _explode(rec: Located, rows: dict[str, list[dict]]) -> None:
                 }
             )
 
-    def link(table: str, row: dict, child) -> None:
-        rows[table].append(row)
-        key_col = next(iter(TABLES[table].__table__.primary_key.columns)).name
-        own = child.citations
-        cite(table, row[key_col], own or m.citations, inherited=not own)
-
-    def quantities(table: str, record_id: str) -> None:
-        for q in m.quantities:
-            row = q.model_dump(exclude={"citations"})
-            link("quantities", {**row, "record_table": table, "record_id": record_id}, q)
-
-    t = rec.table
-    if t == "sources":
-        base["publisher_actor_id"] = base.pop("publisher_actor")
-        base["author_actor_id"] = base.pop("author_actor")
-    elif t == "actors":
-        for a in m.aliases:
-            link(
-                "actor_aliases",
-                {"alias_id": f"{m.actor_id}--{slugify(a.alias)}", "actor_id": m.actor_id, "alias": a.alias},
-                a,
-            )
-    elif t == "actor_roles":
-        base["person_id"] = base.pop("person")
-        base["organization_id"] = base.pop("organization")
-        base["posted_to_id"] = base.pop("posted_to")
-    elif t == "memberships":
-        base["member_id"] = base.pop("member")
-        base["group_id"] = base.pop("group")
-    elif t == "agreements":
-        for p in m.parties:
-            link(
-                "agreement_parties",
-                {
-                    "party_id": f"{m.agreement_id}--{p.actor}--{slugify(p.role)}",
-                    "agreement_id": m.agreement_id,
-                    "actor_id": p.actor,
-                    "role": p.role,
-                    "note": p.note,
-                    "outside_knowledge": None,
-                },
-                p,
-            )
-    elif t == "events":
-        base["agreement_id"] = base.pop("agreement")
-        for a in m.actors:
-            link(
-                "event_actors",
-                {
-                    "event_actor_id": f"{m.event_id}--{a.actor}--{slugify(a.role)}",
-                    "event_id": m.event_id,
-                    "actor_id": a.actor,
-                    "role": a.role,
-                    "note": a.note,
-                    "outside_knowledge": None,
-                },
-                a,
-            )
-        quantities("events", m.event_id)
-    elif t == "budgets":
-        base["actor_id"] = base.pop("actor")
-        quantities("budgets", m.budget_id)
-    elif t == "statements":
-        base["speaker_id"] = base.pop("speaker")
-        base["event_id"] = base.pop("event")
-        base["reported_by_id"] = base.pop("reported_by")
-        for sub in m.subjects:
-            link(
-                "statement_subjects",
-                {
-                    "subject_id": f"{m.statement_id}--{sub.actor}",
-                    "statement_id": m.statement_id,
-                    "actor_id": sub.actor,
-                    "note": sub.note,
-                },
-                sub,
-            )
-    rows[t].append(base)
-    cite(t, rec.key, m.citations, inherited=False)
+    for spec in nested:
+        for item in getattr(m, spec.attr):
+            row = _link_row(rec.table, rec.key, spec, item)
+            rows[spec.table].append(row)
+            row_id = row["quantity_id"] if spec.table == "quantities" else next(iter(row.values()))
+            cite(spec.table, row_id, item.citations or m.citations, inherited=not item.citations)
+    rows[rec.table].append(base)
+    cite(rec.table, rec.key, m.citations, inherited=False)
 
 
-# (table, dotted path inside a record, the table the value must exist in)
-REFERENCES = [
-    ("sources", "publisher_actor", "actors"),
-    ("sources", "author_actor", "actors"),
-    ("actors", "aliases.*.citations.*.source", "sources"),
-    ("actor_roles", "person", "actors"),
-    ("actor_roles", "organization", "actors"),
-    ("memberships", "member", "actors"),
-    ("memberships", "group", "actors"),
-    ("agreements", "parties.*.actor", "actors"),
-    ("agreements", "parties.*.citations.*.source", "sources"),
-    ("events", "agreement", "agreements"),
-    ("events", "actors.*.actor", "actors"),
-    ("events", "actors.*.citations.*.source", "sources"),
-    ("events", "quantities.*.citations.*.source", "sources"),
-    ("budgets", "actor", "actors"),
-    ("budgets", "quantities.*.citations.*.source", "sources"),
-    ("statements", "speaker", "actors"),
-    ("statements", "event", "events"),
-    ("statements", "reported_by", "actors"),
-    ("statements", "subjects.*.actor", "actors"),
-    ("statements", "subjects.*.citations.*.source", "sources"),
-    ("actor_roles", "posted_to", "actors"),
-] + [(t, "citations.*.source", "sources") for t in FILES]
+def _yaml_references() -> list[tuple[str, str, str]]:
+    """The schema's references as paths inside the curated records: (file, dotted path, target table)."""
+    found = []
+    for table, column, target in REFERENCES:
+        if table == "citations":  # every record and every nested item may cite sources
+            for file in FILES:
+                found.append((file, "citations.*.source", target))
+                found += [(file, f"{spec.attr}.*.citations.*.source", target) for spec in NESTED.get(file, [])]
+        elif table in FILES:
+            renamed = {column: field for field, column in RENAMED.get(table, {}).items()}
+            found.append((table, renamed.get(column, column), target))
+        elif column == "actor_id":  # a link row's actor; its parent ID is implicit in the nesting
+            found += [
+                (file, f"{spec.attr}.*.actor", target)
+                for file, specs in NESTED.items()
+                for spec in specs
+                if spec.table == table and "actor" in spec.key
+            ]
+    return found
+
+
+# (file, dotted path inside a record, the table the value must exist in)
+REFERENCES_IN_FILES = _yaml_references()
 
 
 def _walk(obj, parts: list[str], loc: tuple = ()):
@@ -271,7 +248,7 @@ def _check_across(records: dict[str, list[Located]], failed_ids: dict[str, set[s
             else:
                 first[rec.key] = rec
         ids[table] = set(first) | failed_ids.get(table, set())
-    for table, path, target in REFERENCES:
+    for table, path, target in REFERENCES_IN_FILES:
         for rec in records.get(table, []):
             for loc, value in _walk(rec.model, path.split(".")):
                 if value not in ids.get(target, set()):
@@ -283,58 +260,33 @@ def _check_across(records: dict[str, list[Located]], failed_ids: dict[str, set[s
                             "reference",
                         )
                     )
-    # Derived link keys must be unique too (two aliases that slug the same, a repeated party).
-    seen: dict[tuple, Located] = {}
-    for rec in records.get("actors", []):
-        for i, a in enumerate(rec.model.aliases):
-            k = ("alias", rec.key, slugify(a.alias))
-            if k in seen:
-                problems.append(
-                    rec.problem(
-                        ("aliases", i, "alias"),
-                        f"alias {a.alias!r} repeats another alias of this actor",
-                        "remove the repeat",
-                        "duplicate",
-                    )
-                )
-            seen[k] = rec
-    for table, attr, sub in (
-        ("agreements", "parties", "actor"),
-        ("events", "actors", "actor"),
-        ("statements", "subjects", "actor"),
-    ):
-        for rec in records.get(table, []):
-            pairs = set()
-            for i, p in enumerate(getattr(rec.model, attr)):
-                role = getattr(p, "role", None)
-                if (p.actor, role) in pairs:
-                    twice = f"{p.actor!r} is listed twice" + (f" as {role!r}" if role else "")
-                    problems.append(rec.problem((attr, i, sub), twice, "remove the repeat", "duplicate"))
-                pairs.add((p.actor, role))
-    # A link row (alias, party, event actor, statement subject, figure) belongs to the source that
-    # states it: it may inherit its record's citations only when the record is cited by one source,
-    # otherwise an article that never names that actor or figure would be credited with it.
-    nested_links = {
-        "actors": ["aliases"],
-        "agreements": ["parties"],
-        "events": ["actors", "quantities"],
-        "budgets": ["quantities"],
-        "statements": ["subjects"],
-    }
-    for table, attrs in nested_links.items():
+    for table, specs in NESTED.items():
         for rec in records.get(table, []):
             sources = sorted({c.source for c in rec.model.citations})
-            if len(sources) < 2:
-                continue
-            for attr in attrs:
-                for i, item in enumerate(getattr(rec.model, attr)):
-                    if not item.citations:
-                        what = getattr(item, "quantity_id", None) or getattr(item, "alias", None) or item.actor
+            for spec in specs:
+                seen_keys: set[tuple] = set()
+                for i, item in enumerate(getattr(rec.model, spec.attr)):
+                    # Derived link IDs must be unique too (two aliases that slug the same, a repeated party).
+                    key = tuple(slugify(getattr(item, f)) for f in spec.key)
+                    if spec.table != "quantities" and key in seen_keys:
                         problems.append(
                             rec.problem(
-                                (attr, i, "citations"),
-                                f"{attr[:-1] if attr != 'quantities' else 'figure'} {what!r} has no citations and its "
-                                f"record is cited by {len(sources)} sources",
+                                (spec.attr, i, spec.key[0]),
+                                f"{spec.label} {_item_label(item)!r} is listed twice",
+                                "remove the repeat",
+                                "duplicate",
+                            )
+                        )
+                    seen_keys.add(key)
+                    # A link row belongs to the source that states it: it may inherit its record's
+                    # citations only when the record is cited by one source, otherwise an article that
+                    # never names that actor or figure would be credited with it.
+                    if not item.citations and len(sources) > 1:
+                        problems.append(
+                            rec.problem(
+                                (spec.attr, i, "citations"),
+                                f"{spec.label} {_item_label(item)!r} has no citations and its record is cited by "
+                                f"{len(sources)} sources",
                                 f"cite the one that states it ({', '.join(sources)})",
                                 "ambiguous-citation",
                             )

@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
-from japan_nato.schema.models import TABLES, primary_key
+from japan_nato.schema.models import REFERENCES, TABLES, primary_key
 
 DEFAULT_RELEASES_DIR = Path("datasets/releases")
 MANIFEST = "manifest.json"
@@ -349,8 +349,6 @@ FRICTIONLESS_TYPES = {
 
 
 def datapackage(version: str, folder: Path, files: dict[str, dict], sources: list[dict]) -> dict:
-    from japan_nato.quality.checks import REFERENCES
-
     descriptions = {t: {c.name: c.description or c.comment or "" for c in TABLES[t].__table__.columns} for t in TABLES}
     for t, model in TABLES.items():
         for name, f in model.model_fields.items():

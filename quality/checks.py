@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import duckdb
-from japan_nato.schema.models import CITED_TABLES, primary_key
+from japan_nato.schema.models import CITED_TABLES, REFERENCES, primary_key
 
 
 @dataclass(frozen=True)
@@ -40,30 +40,6 @@ def _rows(con, sql: str) -> list[Failure]:
 def _query_check(sql: str):
     return lambda con, texts: _rows(con, sql)
 
-
-# (table, column, referenced table) — every reference the schema holds.
-REFERENCES = [
-    ("sources", "publisher_actor_id", "actors"),
-    ("sources", "author_actor_id", "actors"),
-    ("actor_aliases", "actor_id", "actors"),
-    ("actor_roles", "person_id", "actors"),
-    ("actor_roles", "organization_id", "actors"),
-    ("memberships", "member_id", "actors"),
-    ("memberships", "group_id", "actors"),
-    ("agreement_parties", "agreement_id", "agreements"),
-    ("agreement_parties", "actor_id", "actors"),
-    ("events", "agreement_id", "agreements"),
-    ("event_actors", "event_id", "events"),
-    ("event_actors", "actor_id", "actors"),
-    ("budgets", "actor_id", "actors"),
-    ("statements", "speaker_id", "actors"),
-    ("statements", "event_id", "events"),
-    ("statements", "reported_by_id", "actors"),
-    ("actor_roles", "posted_to_id", "actors"),
-    ("statement_subjects", "statement_id", "statements"),
-    ("statement_subjects", "actor_id", "actors"),
-    ("citations", "source_id", "sources"),
-]
 
 # Natural composite keys kept beside the single-column IDs.
 COMPOSITE_KEYS = [

@@ -267,3 +267,29 @@ def primary_key(table: str) -> list[str]:
 
 # Tables whose rows must each be cited (every table but the citations themselves and the vocabularies).
 CITED_TABLES = [t for t in TABLES if t not in ("citations", "vocabularies")]
+
+
+# (table, column, referenced table): every reference the schema holds. Not declared as DuckDB foreign
+# keys (see the module docstring); the loader, the quality gate and the datapackage all read this list.
+REFERENCES = [
+    ("sources", "publisher_actor_id", "actors"),
+    ("sources", "author_actor_id", "actors"),
+    ("actor_aliases", "actor_id", "actors"),
+    ("actor_roles", "person_id", "actors"),
+    ("actor_roles", "organization_id", "actors"),
+    ("memberships", "member_id", "actors"),
+    ("memberships", "group_id", "actors"),
+    ("agreement_parties", "agreement_id", "agreements"),
+    ("agreement_parties", "actor_id", "actors"),
+    ("events", "agreement_id", "agreements"),
+    ("event_actors", "event_id", "events"),
+    ("event_actors", "actor_id", "actors"),
+    ("budgets", "actor_id", "actors"),
+    ("statements", "speaker_id", "actors"),
+    ("statements", "event_id", "events"),
+    ("statements", "reported_by_id", "actors"),
+    ("actor_roles", "posted_to_id", "actors"),
+    ("statement_subjects", "statement_id", "statements"),
+    ("statement_subjects", "actor_id", "actors"),
+    ("citations", "source_id", "sources"),
+]

@@ -7,9 +7,9 @@ import duckdb
 import pandas as pd
 import pytest
 from japan_nato.quality import gx_suites
-from japan_nato.quality.checks import COMPOSITE_KEYS, REFERENCES, sql_checks
+from japan_nato.quality.checks import COMPOSITE_KEYS, sql_checks
 from japan_nato.quality.gate import run_gate
-from japan_nato.schema.models import CITED_TABLES, primary_key
+from japan_nato.schema.models import CITED_TABLES, REFERENCES, primary_key
 from typer.testing import CliRunner
 
 from japan_nato.cli import app

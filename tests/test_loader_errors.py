@@ -160,3 +160,19 @@ def test_a_figure_under_a_record_with_several_sources_must_cite_its_own(curated_
     assert result.exit_code == 1
     assert "ambiguous-citation" in result.stderr and "cite the one that states it" in result.stderr
     assert _digest(existing_db) == before
+
+
+def test_a_repeated_link_row_is_reported(curated_copy, existing_db):
+    import yaml
+
+    before = _digest(existing_db)
+    path = curated_copy / "events.yaml"
+    rows = yaml.safe_load(path.read_text(encoding="utf-8"))
+    event = next(r for r in rows if len(r.get("actors") or []) >= 1)
+    event["actors"].append(dict(event["actors"][0]))
+    path.write_text(yaml.safe_dump(rows, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    result = _build(curated_copy, existing_db)
+    assert result.exit_code == 1
+    lines = [ln for ln in result.stderr.splitlines() if "[duplicate]" in ln]
+    assert len(lines) == 1 and f"events[{event['event_id']}].actors." in lines[0] and "is listed twice" in lines[0]
+    assert _digest(existing_db) == before

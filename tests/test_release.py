@@ -207,3 +207,24 @@ def test_connect_to_a_release_and_latest_says_which(capsys):
     assert result.exit_code == 0 and str(manifest["files"]["actors.parquet"]["rows"]) in result.stdout
     with pytest.raises(release.ReleaseError, match="no release 9.9.9"):
         japan_nato.connect(version="9.9.9", releases=REPO_RELEASES)
+
+
+def test_failed_publish_leaves_every_release_as_it_was(curated_copy, tmp_path):
+    """Broken curated input: publish exits 1 and no byte of any existing release changes."""
+    import yaml
+
+    root = tmp_path / "releases"
+    shutil.copytree(REPO_RELEASES, root)
+    before = {p.relative_to(root): hashlib.sha256(p.read_bytes()).hexdigest() for p in root.rglob("*") if p.is_file()}
+    path = curated_copy / "events.yaml"
+    rows = yaml.safe_load(path.read_text(encoding="utf-8"))
+    rows[0]["status"] = "happened"
+    path.write_text(yaml.safe_dump(rows, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    args = ["publish", "--curated", str(curated_copy), "--releases", str(root)]
+    if sources_dir():
+        args += ["--sources-dir", str(sources_dir())]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 1
+    assert "events.yaml" in result.stderr and "status" in result.stderr and "nothing was published" in result.stderr
+    after = {p.relative_to(root): hashlib.sha256(p.read_bytes()).hexdigest() for p in root.rglob("*") if p.is_file()}
+    assert after == before
