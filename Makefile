@@ -5,15 +5,18 @@ VENV := .venv
 UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 RUN := $(UV) run --locked --no-sync
 export GX_ANALYTICS_ENABLED := False
-export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: setup build test test-all lint bench clean
 
 $(UV):
 	python3 -m pip install --user --quiet "uv>=0.5"
 
+# Bytecode is compiled at install time (--compile-bytecode, and compileall for the project's own
+# folders), so imports are fast even where PYTHONDONTWRITEBYTECODE=1 is set, as on this machine and
+# its CI: without .pyc files `import great_expectations` took 23.5 s instead of 9.0 s (issue 9).
 setup: $(UV)
-	$(UV) sync --locked --python 3.11
+	$(UV) sync --locked --python 3.11 --compile-bytecode
+	$(RUN) python -m compileall -q src schema loaders quality benchmarks
 
 build: setup
 	$(RUN) japan-nato build
@@ -29,6 +32,7 @@ lint: setup
 	$(RUN) ruff format --check .
 
 bench: setup
+	$(RUN) python benchmarks/bench_feedback.py
 	$(RUN) python benchmarks/bench_load.py 100000
 	$(RUN) python benchmarks/bench_gate.py 100000 1000000
 

@@ -3,7 +3,7 @@
 Builds a migrated database with N synthetic `events` rows (valid data, so every expectation scans
 everything), then in a fresh child process per (engine, N) runs the committed `events` suite and
 reports wall time (validation only, imports excluded) and the child's peak resident memory.
-Usage: python benchmarks/bench_gate.py [N ...]   (default 100000 1000000)
+Usage: python benchmarks/bench_gate.py [--in-process] [N ...]   (default 100000 1000000)
 """
 
 from __future__ import annotations
@@ -37,40 +37,48 @@ def make_db(path: Path, n: int) -> None:
     con.close()
 
 
-def child(engine: str, db: str) -> None:
+def measure(engine: str, db: str) -> dict:
     import duckdb
-    from japan_nato.quality import gx_suites
+    from japan_nato.quality import gx_pandas, gx_runtime, gx_suites
 
     suite = {"events": gx_suites.load_suite_files()["events"]}
+    gx_runtime.context()  # warm GX up so only validation is timed
+    t0 = time.perf_counter()
     if engine == "pandas":
-        gx_suites._context()  # warm GX up so only validation is timed
-        t0 = time.perf_counter()
         con = duckdb.connect(db, read_only=True)
-        frames = {"events": gx_suites.frame_for_gx(con, "events")}
+        frames = {"events": gx_pandas.frame_for_gx(con, "events")}
         con.close()
-        results = gx_suites.validate_frames(frames, suite)
-        ok = all(r.success for r in results)
+        results = gx_pandas.validate_frames(frames, suite)
     else:
         from japan_nato.quality.gx_sql import validate_sql
 
-        gx_suites._context()
-        t0 = time.perf_counter()
-        ok = all(r.success for r in validate_sql(Path(db), suite))
-    seconds = time.perf_counter() - t0
-    print(
-        json.dumps(
-            {
-                "seconds": seconds,
-                "ok": ok,
-                "expectations": len(suite["events"]["expectations"]),
-                "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-            }
-        )
-    )
+        results = validate_sql(Path(db), suite)
+    return {
+        "seconds": time.perf_counter() - t0,
+        "ok": all(r.success for r in results),
+        "expectations": len(suite["events"]["expectations"]),
+        "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def child(engine: str, db: str) -> None:
+    print(json.dumps(measure(engine, db)))
+
+
+def run(engine: str, db: Path, in_process: bool) -> dict:
+    """One measurement: in a fresh child process (its peak memory is its own), or in this one
+    (--in-process: the smoke test's tiny sizes, where a cold GX import would dominate)."""
+    if in_process:
+        return measure(engine, str(db))
+    out = subprocess.run([sys.executable, __file__, "--child", engine, str(db)], capture_output=True, text=True)
+    if out.returncode:
+        raise RuntimeError(out.stderr.strip().splitlines()[-1])
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
-    sizes = [int(a) for a in sys.argv[1:]] or [100_000, 1_000_000]
+    in_process = "--in-process" in sys.argv
+    sizes = [int(a) for a in sys.argv[1:] if a != "--in-process"] or [100_000, 1_000_000]
     print("gate benchmark: the committed events suite, GX over pandas vs GX over DuckDB SQL")
     failed = False
     for n in sizes:
@@ -78,14 +86,12 @@ def main() -> None:
             db = Path(tmp) / "bench.duckdb"
             make_db(db, n)
             for engine in ("sql", "pandas"):
-                out = subprocess.run(
-                    [sys.executable, __file__, "--child", engine, str(db)], capture_output=True, text=True
-                )
-                if out.returncode:
-                    print(f"  {n:>9,} rows  GX over {engine:<6}: failed: {out.stderr.strip().splitlines()[-1]}")
+                try:
+                    r = run(engine, db, in_process)
+                except Exception as exc:
+                    print(f"  {n:>9,} rows  GX over {engine:<6}: failed: {type(exc).__name__}: {exc}")
                     failed = True
                     continue
-                r = json.loads(out.stdout.strip().splitlines()[-1])
                 print(
                     f"  {n:>9,} rows  GX over {engine:<6}: {r['seconds']:6.2f}s "
                     f"({n / r['seconds'] / 1e6:.2f}M rows/s), peak memory {r['peak_rss_mib']:,.0f} MiB, "

@@ -1,7 +1,8 @@
 """Build the DuckDB database from the curated files.
 
 Shape of every step: load (curated files) -> process (validate, explode) -> save (a NEW database
-file, migrated to head and bulk-loaded through Arrow in one transaction, then gated), and only then
+file, migrated to head (a copy of the template the migrations made: japan_nato.schema.template) and
+bulk-loaded through Arrow in one transaction, then gated), and only then
 an atomic rename over the target. A failure at any step leaves the existing database untouched.
 """
 
@@ -18,7 +19,7 @@ import duckdb
 import pyarrow as pa
 import sqlalchemy as sa
 from japan_nato.loaders.curated import DEFAULT_CURATED_DIR, CuratedData, load_curated
-from japan_nato.schema import migrate
+from japan_nato.schema import template
 from japan_nato.schema.models import TABLES
 
 DEFAULT_DB = Path("build/japan_nato.duckdb")
@@ -117,7 +118,7 @@ def build_database(
     _remove(tmp)
     try:
         t0 = time.perf_counter()
-        migrate.upgrade(tmp)
+        template.new_database(tmp)
         timings["migrate"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         counts = write_tables(tmp, data)

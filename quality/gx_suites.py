@@ -13,8 +13,6 @@ regexes, as they are on SQL through regexp_matches.
 from __future__ import annotations
 
 import json
-import logging
-import os
 from pathlib import Path
 
 from japan_nato.loaders.records import SLUG_RE
@@ -216,7 +214,8 @@ def suite_for(table: str) -> dict:
         )
     if table == "sources":
         ex.append(_e("expect_column_values_to_match_regex", "sha256_format", column="sha256", regex=r"^[0-9a-f]{64}$"))
-    return {"name": table, "expectations": ex, "meta": {"generated_by": "japan_nato.quality.gx_suites.suite_for"}}
+    meta = {"generated_by": "japan_nato.quality.gx_suites.suite_for", "primary_key": pk}
+    return {"name": table, "expectations": ex, "meta": meta}
 
 
 def suite_json(table: str) -> str:
@@ -235,133 +234,3 @@ def write_suites(directory: Path = SUITES_DIR) -> list[Path]:
 
 def load_suite_files(directory: Path = SUITES_DIR) -> dict[str, dict]:
     return {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(directory.glob("*.json"))}
-
-
-def _context():
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
-    logging.getLogger("great_expectations").setLevel(logging.ERROR)
-    import great_expectations as gx
-    from great_expectations.data_context.types.base import ProgressBarsConfig
-
-    ctx = gx.get_context(mode="ephemeral")
-    # TQDM_DISABLE does not silence GX; its own setting does.
-    ctx.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
-    return gx, ctx
-
-
-def frame_for_gx(con, table: str):
-    """The table as pandas, dates as ISO text so precision rules can be regexes."""
-    df = con.execute(f'SELECT * FROM "{table}"').df()
-    for c in TABLES[table].__table__.columns:
-        if getattr(c.type, "impl", c.type).python_type.__name__ == "date" and c.name in df:
-            df[c.name] = df[c.name].map(lambda v: None if v is None or v != v else str(v)[:10]).astype(object)
-    return df
-
-
-def build_suite(gx, spec: dict, translate=None):
-    expectations = []
-    for e in spec["expectations"]:
-        e = translate(e) if translate else e
-        cls = gx.expectations.registry.get_expectation_impl(e["type"])
-        expectations.append(cls(**e["kwargs"], meta=e["meta"], severity=e["severity"]))
-    return gx.ExpectationSuite(name=spec["name"], expectations=expectations)
-
-
-def result_format(table: str) -> dict:
-    return {"result_format": "COMPLETE", "unexpected_index_column_names": primary_key(table)}
-
-
-def to_check_results(table: str, outcome, engine: str, suite_spec: dict) -> list:
-    """GX validation results -> CheckResults: one per expectation, naming each failing row's key.
-
-    GX reports failing rows three ways: `unexpected_index_list` (column map expectations, both
-    engines), `details.unexpected_rows` (unexpected-rows SQL expectations) and, for compound
-    uniqueness on SQL, `partial_unexpected_list` of key dicts.
-    """
-    from japan_nato.quality.gate import MAX_KEYS, CheckResult
-
-    pk = primary_key(table)
-    originals = {e["meta"]["check"] + "|" + _column_of(e["kwargs"]) for e in suite_spec["expectations"]}
-    results = []
-    for r in outcome.results:
-        cfg = r.expectation_config
-        check = cfg.meta["check"]
-        column = cfg.meta.get("column") or _column_of(cfg.kwargs)
-        assert f"{check}|{column}" in originals, (check, column)
-        # GX gives an enum (FailureSeverity.CRITICAL); its value is the suite file's "critical".
-        level = str(getattr(cfg.severity, "value", cfg.severity)).lower()
-        severity = "error" if level == "critical" else "warning"
-        if r.exception_info.get("raised_exception"):
-            message = f"expectation raised: {r.exception_info.get('exception_message')}"
-            cr = CheckResult(check, table, column, severity, False, message, ["-"], 1, engine, cfg.type)
-            cr._observations = [message]
-            results.append(cr)
-            continue
-        res = r.result or {}
-        if "unexpected_index_list" in res:
-            rows = res["unexpected_index_list"] or []
-        elif "details" in res:
-            rows = res["details"].get("unexpected_rows") or []
-        else:
-            rows = [x for x in res.get("partial_unexpected_list") or [] if isinstance(x, dict)]
-        keys = [" | ".join(_key_text(row.get(k)) for k in pk) for row in rows]
-        shown = [c for c in column.split(",") if c and c not in pk] or [c for c in column.split(",") if c]
-        observed = [", ".join(f"{c}={_plain(row.get(c))!r}" for c in shown if c in row) or "duplicate" for row in rows]
-        count = res.get("unexpected_count")
-        if count is None:
-            count = res.get("observed_value") if isinstance(res.get("observed_value"), int) else len(keys)
-        cr = CheckResult(
-            check,
-            table,
-            column,
-            severity,
-            bool(r.success),
-            "ok" if r.success else f"{count} unexpected value(s)",
-            keys[:MAX_KEYS],
-            count,
-            engine,
-            cfg.type,
-        )
-        cr._observations = observed[:MAX_KEYS]
-        results.append(cr)
-    return results
-
-
-def _column_of(kwargs: dict) -> str:
-    return kwargs.get("column") or kwargs.get("column_A") or ",".join(kwargs.get("column_list") or [])
-
-
-def validate_frames(frames: dict, suites: dict[str, dict]) -> list:
-    """GX over pandas: run each table's suite on its DataFrame. Returns CheckResults."""
-    gx, ctx = _context()
-    source = ctx.data_sources.add_pandas("japan_nato")
-    results = []
-    for table, spec in suites.items():
-        if table not in frames:
-            continue
-        batch = (
-            source.add_dataframe_asset(table)
-            .add_batch_definition_whole_dataframe("all")
-            .get_batch(batch_parameters={"dataframe": frames[table]})
-        )
-        outcome = batch.validate(build_suite(gx, spec), result_format=result_format(table))
-        results += to_check_results(table, outcome, "gx-pandas", spec)
-    return results
-
-
-def _plain(value):
-    """numpy scalars and dates as the plain values a reader expects (140.0, '2024-06-17')."""
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return value.item() if hasattr(value, "item") else value
-
-
-def _key_text(value) -> str:
-    # pandas turns a missing key into NaN; a reader should see NULL.
-    return "NULL" if value is None or value != value else str(value)
-
-
-def run_suites_pandas(con, suites: dict[str, dict] | None = None) -> list:
-    suites = suites if suites is not None else load_suite_files()
-    frames = {t: frame_for_gx(con, t) for t in suites if t in TABLES}
-    return validate_frames(frames, suites)

@@ -5,6 +5,8 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+# GX runs in one child of the test process, warm for every test; the daemon has its own tests.
+os.environ["JAPAN_NATO_GX_DAEMON"] = "0"
 
 ROOT = Path(__file__).resolve().parents[1]
 CURATED = ROOT / "datasets" / "curated"

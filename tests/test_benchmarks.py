@@ -1,25 +1,39 @@
-"""The benchmarks still run (at toy sizes; no timing is asserted: numbers live in `make bench`)."""
+"""The benchmarks still run (at toy sizes; no timing is asserted: numbers live in `make bench`).
 
-import subprocess
+They run in this process (`--in-process`), so GX is imported once for the whole suite, not once
+per benchmark child."""
+
+import runpy
 import sys
+
+import pytest
 
 from .conftest import ROOT
 
 
-def _run(script: str, *args: str) -> str:
-    out = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / script), *args], capture_output=True, text=True, cwd=ROOT
-    )
-    assert out.returncode == 0, out.stdout + out.stderr
-    return out.stdout
+def _run(capsys, monkeypatch, script: str, *args: str) -> str:
+    monkeypatch.setattr(sys, "argv", [script, *args])
+    try:
+        runpy.run_path(str(ROOT / "benchmarks" / script), run_name="__main__")
+    except SystemExit as exc:
+        assert exc.code in (None, 0), capsys.readouterr().out
+    return capsys.readouterr().out
 
 
-def test_load_benchmark_runs():
-    text = _run("bench_load.py", "300")
+def test_load_benchmark_runs(capsys, monkeypatch):
+    text = _run(capsys, monkeypatch, "bench_load.py", "300")
     assert "300 synthetic events" in text and "rows/s" in text and "peak memory" in text
 
 
-def test_gate_benchmark_runs_both_engines():
-    text = _run("bench_gate.py", "2000")
+def test_gate_benchmark_runs_both_engines(capsys, monkeypatch):
+    text = _run(capsys, monkeypatch, "bench_gate.py", "--in-process", "2000")
     assert "GX over sql" in text and "GX over pandas" in text
     assert text.count("all passed: True") == 2
+
+
+@pytest.mark.parametrize("script", ["bench_load.py", "bench_gate.py"])
+def test_benchmarks_fail_loudly(capsys, monkeypatch, script):
+    """A benchmark that cannot run says so and exits non-zero (it is not a silent number)."""
+    monkeypatch.setattr(sys, "argv", [script, "not-a-number"])
+    with pytest.raises((SystemExit, ValueError)):
+        runpy.run_path(str(ROOT / "benchmarks" / script), run_name="__main__")

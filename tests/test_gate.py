@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 import duckdb
 import pandas as pd
 import pytest
-from japan_nato.quality import gx_suites
+from japan_nato.quality import gx_pandas, gx_suites
 from japan_nato.quality.checks import COMPOSITE_KEYS, sql_checks
 from japan_nato.quality.gate import run_gate
 from japan_nato.schema.models import CITED_TABLES, REFERENCES, primary_key
@@ -119,7 +119,7 @@ def _frames_to_db(frames: dict, path) -> None:
 def test_every_gx_expectation_rejects_its_crafted_row(built_db, engine, tmp_path):
     suites = gx_suites.load_suite_files()
     con = duckdb.connect(str(built_db), read_only=True)
-    frames = {t: gx_suites.frame_for_gx(con, t) for t in suites}
+    frames = {t: gx_pandas.frame_for_gx(con, t) for t in suites}
     con.close()
     expected = []
     n = 0
@@ -134,7 +134,7 @@ def test_every_gx_expectation_rejects_its_crafted_row(built_db, engine, tmp_path
             )
             expected.append((table, exp["meta"]["check"], column, key))
     if engine == "pandas":
-        results = gx_suites.validate_frames(frames, suites)
+        results = gx_pandas.validate_frames(frames, suites)
     else:
         from japan_nato.quality.gx_sql import validate_sql
 
