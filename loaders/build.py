@@ -12,35 +12,19 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
-import sqlalchemy as sa
 from japan_nato.loaders.curated import DEFAULT_CURATED_DIR, CuratedData, load_curated
-from japan_nato.schema import template
-from japan_nato.schema.models import TABLES
+from japan_nato.schema import catalog, template
+from japan_nato.schema.arrow import arrow_schema
 
 DEFAULT_DB = Path("build/japan_nato.duckdb")
 
 
 class BuildError(Exception):
     """The build failed after validation (migration, load or quality gate); nothing was replaced."""
-
-
-def arrow_type(column: sa.Column) -> pa.DataType:
-    by_python_type = {bool: pa.bool_(), date: pa.date32(), int: pa.int64(), float: pa.float64(), str: pa.string()}
-    try:
-        sql_type = getattr(column.type, "impl", column.type)  # SQLModel's AutoString decorates String
-        return by_python_type[sql_type.python_type]
-    except KeyError:
-        raise TypeError(f"no Arrow type for column {column.name} of type {column.type!r}") from None
-
-
-def arrow_schema(table: str) -> pa.Schema:
-    cols = TABLES[table].__table__.columns
-    return pa.schema([pa.field(c.name, arrow_type(c), nullable=bool(c.nullable)) for c in cols])
 
 
 def to_arrow(table: str, rows: list[dict]) -> pa.Table:
@@ -76,6 +60,7 @@ def write_tables(db_path: Path, data: CuratedData) -> dict[str, int]:
             con.execute(f'INSERT INTO "{table}" ({cols}) SELECT {cols} FROM incoming')
             con.unregister("incoming")
             counts[table] = arrow.num_rows
+        describe(con)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
@@ -83,6 +68,19 @@ def write_tables(db_path: Path, data: CuratedData) -> dict[str, int]:
     finally:
         con.close()
     return counts
+
+
+def _sql_text(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def describe(con: duckdb.DuckDBPyConnection) -> None:
+    """COMMENT ON every table and column, from the same declarations as the release metadata, so
+    `duckdb_tables()` / `duckdb_columns()` (and `DESCRIBE`-like tools) explain the database."""
+    for spec in catalog.tables():
+        con.execute(f'COMMENT ON TABLE "{spec.name}" IS {_sql_text(spec.description)}')
+        for c in spec.columns:
+            con.execute(f'COMMENT ON COLUMN "{spec.name}"."{c.name}" IS {_sql_text(c.description)}')
 
 
 @dataclass

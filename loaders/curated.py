@@ -14,12 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from japan_nato.loaders.problems import CuratedDataError, Problem
-from japan_nato.loaders.records import FILES, Input
+from japan_nato.loaders.records import Input, files
 from japan_nato.loaders.yaml_lines import LineDict, line_of, read_yaml_records
-from japan_nato.schema.models import REFERENCES, TABLES
+from japan_nato.schema import catalog
+from japan_nato.schema.declare import Nested
 from japan_nato.schema.vocab import VOCABULARIES
 from pydantic import ValidationError
 
+FILES = files()
 DEFAULT_CURATED_DIR = Path("datasets/curated")
 
 
@@ -59,7 +61,7 @@ class Located:
 
 @dataclass
 class CuratedData:
-    rows: dict[str, list[dict]] = field(default_factory=lambda: {t: [] for t in TABLES})
+    rows: dict[str, list[dict]] = field(default_factory=lambda: {t: [] for t in catalog.table_names()})
 
     def count(self) -> dict[str, int]:
         return {t: len(r) for t, r in self.rows.items()}
@@ -113,58 +115,34 @@ def _validate_file(path: Path, label: str, table: str) -> tuple[list[Located], l
     return located, problems, failed_ids
 
 
-@dataclass(frozen=True)
-class Nested:
-    """Link rows written inside a parent record: `attr` in the YAML becomes rows of `table`."""
-
-    attr: str  # the YAML list (aliases, parties, ...)
-    table: str  # the SQL table it fills
-    key: tuple[str, ...]  # item fields that, slugged after the parent's ID, make the row's ID
-    label: str  # what one item is called in messages
-
-
-NESTED: dict[str, list[Nested]] = {
-    "actors": [Nested("aliases", "actor_aliases", ("alias",), "alias")],
-    "agreements": [Nested("parties", "agreement_parties", ("actor", "role"), "party")],
-    "events": [
-        Nested("actors", "event_actors", ("actor", "role"), "event actor"),
-        Nested("quantities", "quantities", ("quantity_id",), "figure"),
-    ],
-    "budgets": [Nested("quantities", "quantities", ("quantity_id",), "figure")],
-    "statements": [Nested("subjects", "statement_subjects", ("actor",), "subject")],
-}
-# YAML field -> SQL column, where they differ (references are written without the _id suffix).
-RENAMED: dict[str, dict[str, str]] = {
-    "sources": {"publisher_actor": "publisher_actor_id", "author_actor": "author_actor_id"},
-    "actor_roles": {"person": "person_id", "organization": "organization_id", "posted_to": "posted_to_id"},
-    "memberships": {"member": "member_id", "group": "group_id"},
-    "events": {"agreement": "agreement_id"},
-    "budgets": {"actor": "actor_id"},
-    "statements": {"speaker": "speaker_id", "event": "event_id", "reported_by": "reported_by_id"},
-}
+def _nested(table: str) -> list[tuple[str, Nested]]:
+    return catalog.nested_in(table)
 
 
 def _item_label(item) -> str:
     return getattr(item, "quantity_id", None) or getattr(item, "alias", None) or item.actor
 
 
-def _link_row(parent_table: str, parent_id: str, spec: Nested, item) -> dict:
-    """One nested item -> a row of its table, every column filled from the item or the parent."""
-    if spec.table == "quantities":  # figures keep their curated ID and point back by (table, id)
-        return {**item.model_dump(exclude={"citations"}), "record_table": parent_table, "record_id": parent_id}
-    columns = [c.name for c in TABLES[spec.table].__table__.columns]
-    row = {columns[0]: "--".join([parent_id, *(slugify(getattr(item, f)) for f in spec.key)]), columns[1]: parent_id}
-    for col in columns[2:]:
-        row[col] = getattr(item, "actor" if col == "actor_id" else col, None)
+def _link_row(parent_table: str, parent_id: str, child: str, spec: Nested, item) -> dict:
+    """One nested item -> a row of its table: derived columns from the parent, the rest from the item."""
+    row = {}
+    for c in catalog.table(child).columns:
+        if not c.derived:
+            row[c.name] = getattr(item, c.curated_name)
+        elif c.primary_key:
+            row[c.name] = "--".join([parent_id, *(slugify(getattr(item, f)) for f in spec.key)])
+        elif c.targets:
+            row[c.name] = parent_table
+        else:  # the parent's ID: a reference to it, or a polymorphic row ID
+            row[c.name] = parent_id
     return row
 
 
 def _explode(rec: Located, rows: dict[str, list[dict]]) -> None:
     m = rec.model
-    nested = NESTED.get(rec.table, [])
-    base = m.model_dump(exclude={"citations", *(n.attr for n in nested)})
-    for yaml_field, column in RENAMED.get(rec.table, {}).items():
-        base[column] = base.pop(yaml_field)
+    nested = _nested(rec.table)
+    values = m.model_dump(exclude={"citations", *(n.list for _, n in nested)})
+    base = {c.name: values[c.curated_name] for c in catalog.table(rec.table).columns}
 
     def cite(table: str, record_id: str, citations, inherited: bool) -> None:
         for c in citations:
@@ -179,12 +157,12 @@ def _explode(rec: Located, rows: dict[str, list[dict]]) -> None:
                 }
             )
 
-    for spec in nested:
-        for item in getattr(m, spec.attr):
-            row = _link_row(rec.table, rec.key, spec, item)
-            rows[spec.table].append(row)
-            row_id = row["quantity_id"] if spec.table == "quantities" else next(iter(row.values()))
-            cite(spec.table, row_id, item.citations or m.citations, inherited=not item.citations)
+    for child, spec in nested:
+        key = catalog.table(child).key
+        for item in getattr(m, spec.list):
+            row = _link_row(rec.table, rec.key, child, spec, item)
+            rows[child].append(row)
+            cite(child, row[key], item.citations or m.citations, inherited=not item.citations)
     rows[rec.table].append(base)
     cite(rec.table, rec.key, m.citations, inherited=False)
 
@@ -192,21 +170,17 @@ def _explode(rec: Located, rows: dict[str, list[dict]]) -> None:
 def _yaml_references() -> list[tuple[str, str, str]]:
     """The schema's references as paths inside the curated records: (file, dotted path, target table)."""
     found = []
-    for table, column, target in REFERENCES:
-        if table == "citations":  # every record and every nested item may cite sources
-            for file in FILES:
-                found.append((file, "citations.*.source", target))
-                found += [(file, f"{spec.attr}.*.citations.*.source", target) for spec in NESTED.get(file, [])]
-        elif table in FILES:
-            renamed = {column: field for field, column in RENAMED.get(table, {}).items()}
-            found.append((table, renamed.get(column, column), target))
-        elif column == "actor_id":  # a link row's actor; its parent ID is implicit in the nesting
-            found += [
-                (file, f"{spec.attr}.*.actor", target)
-                for file, specs in NESTED.items()
-                for spec in specs
-                if spec.table == table and "actor" in spec.key
-            ]
+    source = catalog.table("citations").column("source_id")
+    for table in FILES:
+        for c in catalog.table(table).columns:
+            if c.references and not c.derived:
+                found.append((table, c.curated_name, c.references))
+        found.append((table, f"citations.*.{source.curated_name}", source.references))
+        for child, spec in _nested(table):
+            for c in catalog.table(child).columns:
+                if c.references and not c.derived:
+                    found.append((table, f"{spec.list}.*.{c.curated_name}", c.references))
+            found.append((table, f"{spec.list}.*.citations.*.{source.curated_name}", source.references))
     return found
 
 
@@ -260,18 +234,18 @@ def _check_across(records: dict[str, list[Located]], failed_ids: dict[str, set[s
                             "reference",
                         )
                     )
-    for table, specs in NESTED.items():
+    for table in FILES:
         for rec in records.get(table, []):
             sources = sorted({c.source for c in rec.model.citations})
-            for spec in specs:
+            for child, spec in _nested(table):
                 seen_keys: set[tuple] = set()
-                for i, item in enumerate(getattr(rec.model, spec.attr)):
+                for i, item in enumerate(getattr(rec.model, spec.list)):
                     # Derived link IDs must be unique too (two aliases that slug the same, a repeated party).
                     key = tuple(slugify(getattr(item, f)) for f in spec.key)
-                    if spec.table != "quantities" and key in seen_keys:
+                    if catalog.table(child).column(catalog.table(child).key).derived and key in seen_keys:
                         problems.append(
                             rec.problem(
-                                (spec.attr, i, spec.key[0]),
+                                (spec.list, i, spec.key[0]),
                                 f"{spec.label} {_item_label(item)!r} is listed twice",
                                 "remove the repeat",
                                 "duplicate",
@@ -284,27 +258,36 @@ def _check_across(records: dict[str, list[Located]], failed_ids: dict[str, set[s
                     if not item.citations and len(sources) > 1:
                         problems.append(
                             rec.problem(
-                                (spec.attr, i, "citations"),
+                                (spec.list, i, "citations"),
                                 f"{spec.label} {_item_label(item)!r} has no citations and its record is cited by "
                                 f"{len(sources)} sources",
                                 f"cite the one that states it ({', '.join(sources)})",
                                 "ambiguous-citation",
                             )
                         )
-    quantity_seen: dict[str, Located] = {}
-    for table in ("events", "budgets"):
-        for rec in records.get(table, []):
-            for i, q in enumerate(rec.model.quantities):
-                if q.quantity_id in quantity_seen:
-                    problems.append(
-                        rec.problem(
-                            ("quantities", i, "quantity_id"),
-                            f"duplicate quantity ID {q.quantity_id!r}",
-                            "make it unique, e.g. append the source ID",
-                            "duplicate",
-                        )
-                    )
-                quantity_seen[q.quantity_id] = rec
+    # Link rows with curated IDs (figures) must be unique across every parent that holds them.
+    for child in {child for t in FILES for child, _ in _nested(t)}:
+        key = catalog.table(child).column(catalog.table(child).key)
+        if key.derived:
+            continue
+        seen: set[str] = set()
+        for table in FILES:
+            for child_table, spec in _nested(table):
+                if child_table != child:
+                    continue
+                for rec in records.get(table, []):
+                    for i, item in enumerate(getattr(rec.model, spec.list)):
+                        value = getattr(item, key.curated_name)
+                        if value in seen:
+                            problems.append(
+                                rec.problem(
+                                    (spec.list, i, key.curated_name),
+                                    f"duplicate {spec.label} ID {value!r}",
+                                    "make it unique, e.g. append the source ID",
+                                    "duplicate",
+                                )
+                            )
+                        seen.add(value)
     return problems
 
 

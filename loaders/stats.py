@@ -6,20 +6,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-from japan_nato.schema.models import CITED_TABLES, TABLES, primary_key
+from japan_nato.schema import catalog
+from japan_nato.schema.catalog import primary_key
 
-KIND_COLUMNS = [
-    ("actors", "kind"),
-    ("events", "kind"),
-    ("events", "status"),
-    ("agreements", "kind"),
-    ("agreements", "status"),
-    ("memberships", "status"),
-    ("budgets", "basis"),
-    ("statements", "is_verbatim"),
-    ("event_actors", "role"),
-    ("quantities", "unit"),
-]
+
+def kind_columns() -> list[tuple[str, str]]:
+    """The columns worth counting by value: every controlled vocabulary but date precisions, and the
+    booleans curators set."""
+    return [
+        (c.table, c.name)
+        for c in catalog.columns()
+        if (c.vocabulary and c.vocabulary != "date_precision") or (c.type == "boolean" and not c.derived)
+    ]
 
 
 @dataclass
@@ -34,7 +32,7 @@ class Stats:
 
 def uncited_rows(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
     found = []
-    for table in CITED_TABLES:
+    for table in catalog.cited_tables():
         key = primary_key(table)[0]
         q = (
             f'SELECT t."{key}" FROM "{table}" t WHERE NOT EXISTS (SELECT 1 FROM citations c '
@@ -47,14 +45,14 @@ def uncited_rows(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
 def collect_stats(db: Path) -> Stats:
     con = duckdb.connect(str(db), read_only=True)
     try:
-        rows = {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in TABLES}
+        rows = {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in catalog.table_names()}
         per_source: dict[str, dict[str, int]] = {}
         q = "SELECT source_id, record_table, count(DISTINCT record_id) FROM citations GROUP BY ALL ORDER BY ALL"
         for source, table, n in con.execute(q).fetchall():
             per_source.setdefault(source, {})[table] = n
         per_kind = {
             f"{t}.{c}": con.execute(f'SELECT "{c}", count(*) FROM "{t}" GROUP BY 1 ORDER BY 2 DESC, 1').fetchall()
-            for t, c in KIND_COLUMNS
+            for t, c in kind_columns()
         }
         uncited = uncited_rows(con)
     finally:
@@ -62,4 +60,4 @@ def collect_stats(db: Path) -> Stats:
     counts: dict[str, int] = {}
     for table, _ in uncited:
         counts[table] = counts.get(table, 0) + 1
-    return Stats(rows, per_source, CITED_TABLES, per_kind, uncited, counts)
+    return Stats(rows, per_source, catalog.cited_tables(), per_kind, uncited, counts)

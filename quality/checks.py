@@ -12,7 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import duckdb
-from japan_nato.schema.models import CITED_TABLES, REFERENCES, primary_key
+from japan_nato.schema import catalog
+from japan_nato.schema.catalog import primary_key
 
 
 @dataclass(frozen=True)
@@ -41,15 +42,13 @@ def _query_check(sql: str):
     return lambda con, texts: _rows(con, sql)
 
 
-# Natural composite keys kept beside the single-column IDs.
-COMPOSITE_KEYS = [
-    ("actor_aliases", ("actor_id", "alias")),
-    ("agreement_parties", ("agreement_id", "actor_id", "role")),
-    ("event_actors", ("event_id", "actor_id", "role")),
-    ("statement_subjects", ("statement_id", "actor_id")),
-    ("citations", ("record_table", "record_id", "source_id", "evidence")),
-    ("vocabularies", ("vocabulary", "value")),
-]
+def composite_keys() -> list[tuple[str, tuple[str, ...]]]:
+    """Natural composite keys kept beside the single-column IDs (the models' UNIQUE constraints and
+    declared natural keys) and the compound primary keys."""
+    keys = [(t.name, u) for t in catalog.tables() for u in t.unique]
+    keys += [(t.name, t.info.natural_key) for t in catalog.tables() if t.info.natural_key]
+    keys += [(t.name, t.primary_key) for t in catalog.tables() if len(t.primary_key) > 1]
+    return keys
 
 
 def _reference_check(table: str, column: str, target: str) -> SqlCheck:
@@ -152,18 +151,20 @@ def _source_hash(con, texts: dict[str, str]) -> list[Failure] | None:
     return failures
 
 
-ORPHAN_SQL = """
-WITH used AS (
-    SELECT publisher_actor_id AS a FROM sources UNION SELECT author_actor_id FROM sources
-    UNION SELECT person_id FROM actor_roles UNION SELECT organization_id FROM actor_roles
-    UNION SELECT member_id FROM memberships UNION SELECT group_id FROM memberships
-    UNION SELECT actor_id FROM agreement_parties UNION SELECT actor_id FROM event_actors
-    UNION SELECT actor_id FROM budgets UNION SELECT speaker_id FROM statements
-    UNION SELECT reported_by_id FROM statements UNION SELECT actor_id FROM statement_subjects
-    UNION SELECT posted_to_id FROM actor_roles)
-SELECT actor_id, NULL, 'named by no role, membership, party, event, budget, statement, subject or source'
-FROM actors WHERE actor_id NOT IN (SELECT a FROM used WHERE a IS NOT NULL) ORDER BY 1
-"""
+def orphan_sql() -> str:
+    """Actors no row points at. A reference from a table written inside actors' own records (their
+    aliases) does not connect an actor to anything."""
+    own = {name for name, _ in catalog.nested_in("actors")}
+    used = " UNION ".join(
+        f'SELECT "{column}" AS a FROM "{table}"'
+        for table, column, target in catalog.references()
+        if target == "actors" and table not in own
+    )
+    return (
+        f"WITH used AS ({used}) SELECT actor_id, NULL, 'named by no row of any other table' "
+        "FROM actors WHERE actor_id NOT IN (SELECT a FROM used WHERE a IS NOT NULL) ORDER BY 1"
+    )
+
 
 # An event that occurred cannot be dated after the latest day its reporting source could have been
 # published: compare the event's start with the end of the source's publication period.
@@ -183,11 +184,10 @@ WHERE e.status = 'occurred' AND e.start_on > s.latest ORDER BY 1
 
 
 def sql_checks() -> list[SqlCheck]:
-    checks: list[SqlCheck] = [_reference_check(t, c, r) for t, c, r in REFERENCES]
-    checks.append(_polymorphic_check("citations", CITED_TABLES))
-    checks.append(_polymorphic_check("quantities", ["events", "budgets"]))
-    checks += [_composite_key_check(t, cols) for t, cols in COMPOSITE_KEYS]
-    checks += [_cited_check(t) for t in CITED_TABLES]
+    checks: list[SqlCheck] = [_reference_check(t, c, r) for t, c, r in catalog.references()]
+    checks += [_polymorphic_check(t, allowed) for t, _, _, allowed in catalog.polymorphic()]
+    checks += [_composite_key_check(t, cols) for t, cols in composite_keys()]
+    checks += [_cited_check(t) for t in catalog.cited_tables()]
     checks += [
         SqlCheck(
             "evidence_in_source",
@@ -215,7 +215,7 @@ def sql_checks() -> list[SqlCheck]:
             "actors",
             "warning",
             "every actor takes part in some role, membership, agreement, event, budget or statement",
-            _query_check(ORPHAN_SQL),
+            _query_check(orphan_sql()),
         ),
         SqlCheck(
             "occurred_not_after_source",

@@ -14,10 +14,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
-from japan_nato.loaders.sources import read_texts, resolve_sources_dir
 from japan_nato.quality import gx_worker
 from japan_nato.quality.checks import sql_checks
 from japan_nato.quality.results import MAX_KEYS, CheckResult
+
+from japan_nato.sources import read_texts, resolve_sources_dir
 
 
 @dataclass

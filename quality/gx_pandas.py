@@ -11,7 +11,7 @@ import itertools
 from japan_nato.quality import gx_runtime
 from japan_nato.quality.gx_results import result_format, to_check_results
 from japan_nato.quality.gx_suites import load_suite_files
-from japan_nato.schema.models import TABLES
+from japan_nato.schema import catalog
 
 _RUNS = itertools.count()  # each run adds its own GX data source to the process's one context
 
@@ -19,8 +19,8 @@ _RUNS = itertools.count()  # each run adds its own GX data source to the process
 def frame_for_gx(con, table: str):
     """The table as pandas, dates as ISO text so precision rules can be regexes."""
     df = con.execute(f'SELECT * FROM "{table}"').df()
-    for c in TABLES[table].__table__.columns:
-        if getattr(c.type, "impl", c.type).python_type.__name__ == "date" and c.name in df:
+    for c in catalog.table(table).columns:
+        if c.type == "date" and c.name in df:
             df[c.name] = df[c.name].map(lambda v: None if v is None or v != v else str(v)[:10]).astype(object)
     return df
 
@@ -45,5 +45,5 @@ def validate_frames(frames: dict, suites: dict[str, dict]) -> list:
 
 def run_suites_pandas(con, suites: dict[str, dict] | None = None) -> list:
     suites = suites if suites is not None else load_suite_files()
-    frames = {t: frame_for_gx(con, t) for t in suites if t in TABLES}
+    frames = {t: frame_for_gx(con, t) for t in suites if t in catalog.table_names()}
     return validate_frames(frames, suites)

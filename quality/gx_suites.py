@@ -1,6 +1,6 @@
 """Great Expectations suites, one per table, kept as reviewable JSON in `quality/expectations/`.
 
-The suites are derived from the table models and the controlled vocabularies (`suite_for`), written
+The suites are derived from the columns' declarations (`japan_nato.schema.catalog`), written
 with `japan-nato suites --write`, and a test fails when the committed files and the derivation
 differ, so a vocabulary change cannot silently skip the gate. The gate runs the committed files.
 
@@ -15,205 +15,160 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from japan_nato.loaders.records import SLUG_RE
-from japan_nato.schema.models import CITED_TABLES, TABLES, primary_key
+from japan_nato.schema import catalog
+from japan_nato.schema.declare import FORMATS
+from japan_nato.schema.vocab import VOCABULARIES
 
 SUITES_DIR = Path(__file__).parent / "expectations"
 
-VOCAB_COLUMNS = {
-    ("sources", "published_on_precision"): "date_precision",
-    ("actors", "kind"): "actor_kind",
-    ("actor_roles", "role_class"): "role_class",
-    ("actor_roles", "start_precision"): "date_precision",
-    ("actor_roles", "end_precision"): "date_precision",
-    ("actor_roles", "observed_precision"): "date_precision",
-    ("memberships", "status"): "membership_status",
-    ("memberships", "start_precision"): "date_precision",
-    ("memberships", "end_precision"): "date_precision",
-    ("agreements", "kind"): "agreement_kind",
-    ("agreements", "status"): "agreement_status",
-    ("agreements", "signed_precision"): "date_precision",
-    ("agreement_parties", "role"): "agreement_party_role",
-    ("events", "kind"): "event_kind",
-    ("events", "status"): "event_status",
-    ("events", "date_precision"): "date_precision",
-    ("event_actors", "role"): "event_actor_role",
-    ("quantities", "unit"): "quantity_unit",
-    ("budgets", "basis"): "budget_basis",
-    ("budgets", "currency"): "currency",
-    ("budgets", "period_precision"): "date_precision",
-    ("statements", "said_precision"): "date_precision",
-}
-# (table, date column, precision column, date required when precision is known)
-DATED = [
-    ("sources", "published_on", "published_on_precision", True),
-    ("actor_roles", "start_on", "start_precision", True),
-    ("actor_roles", "end_on", "end_precision", True),
-    ("actor_roles", "observed_on", "observed_precision", True),
-    ("memberships", "start_on", "start_precision", True),
-    ("memberships", "end_on", "end_precision", True),
-    ("agreements", "signed_on", "signed_precision", True),
-    ("events", "start_on", "date_precision", True),
-    ("events", "end_on", "date_precision", False),
-    ("budgets", "period_start", "period_precision", True),
-    ("statements", "said_on", "said_precision", True),
-]
-SPANS = [
-    ("actor_roles", "end_on", "start_on"),
-    ("memberships", "end_on", "start_on"),
-    ("events", "end_on", "start_on"),
-    ("budgets", "period_end", "period_start"),
-]
 PRECISION_REGEX = {"month": r"^\d{4}-\d{2}-01$", "year": r"^\d{4}-01-01$", "decade": r"^\d{3}0-01-01$"}
 PADDED = r"^\s|\s$|^$"
+# The check name each declared format gets (the primary key's format is `id_is_slug`).
+FORMAT_CHECKS = {
+    "iso3": "iso3_format",
+    "qid": "wikidata_qid_format",
+    "sha256": "sha256_format",
+    "measure": "measure_format",
+}
 
 
 def _e(type_: str, check: str, severity: str = "critical", **kwargs) -> dict:
     return {"type": type_, "kwargs": kwargs, "meta": {"check": check}, "severity": severity}
 
 
-def _when(precision_col: str, value: str, negate: bool = False) -> dict:
+def _when(column: str, value: str, negate: bool = False) -> dict:
     op = "!=" if negate else "=="
-    return {"row_condition": f'{precision_col}{op}"{value}"', "condition_parser": "pandas"}
+    return {"row_condition": f'{column}{op}"{value}"', "condition_parser": "pandas"}
 
 
-def suite_for(table: str) -> dict:
-    """The expectation suite for one table, derived from its model and the vocabularies."""
-    from japan_nato.schema.vocab import VOCABULARIES
+def _number(value: float) -> str:
+    return f"{value:g}"
 
-    cols = TABLES[table].__table__.columns
-    pk = primary_key(table)
+
+def _column_expectations(c: catalog.ColumnSpec) -> list[dict]:
+    """What one column's declaration asks of every row."""
     ex: list[dict] = []
-    if len(pk) == 1:
-        ex.append(_e("expect_column_values_to_be_unique", "primary_key_unique", column=pk[0]))
-    else:
-        ex.append(_e("expect_compound_columns_to_be_unique", "primary_key_unique", column_list=pk))
-    if table not in ("citations", "vocabularies"):
-        ex.append(_e("expect_column_values_to_match_regex", "id_is_slug", column=pk[0], regex=SLUG_RE.pattern))
-    for c in cols:
-        if not c.nullable:
-            ex.append(_e("expect_column_values_to_not_be_null", "not_null", column=c.name))
-    for c in cols:
-        if getattr(c.type, "impl", c.type).python_type is str:
-            ex.append(
-                _e("expect_column_values_to_not_match_regex", "text_not_empty_or_padded", column=c.name, regex=PADDED)
-            )
-    for (t, col), vocab in VOCAB_COLUMNS.items():
-        if t == table:
-            ex.append(
-                _e(
-                    "expect_column_values_to_be_in_set",
-                    f"accepted_values:{vocab}",
-                    column=col,
-                    value_set=list(VOCABULARIES[vocab]),
-                )
-            )
-    if table == "citations":
+    if c.required:
+        ex.append(_e("expect_column_values_to_not_be_null", "not_null", column=c.name))
+    if c.is_text:
+        ex.append(
+            _e("expect_column_values_to_not_match_regex", "text_not_empty_or_padded", column=c.name, regex=PADDED)
+        )
+    if c.vocabulary:
+        check = f"accepted_values:{c.vocabulary}"
+        ex.append(
+            _e("expect_column_values_to_be_in_set", check, column=c.name, value_set=list(VOCABULARIES[c.vocabulary]))
+        )
+    if c.targets:
+        targets = catalog.targets_of(c)
+        ex.append(
+            _e("expect_column_values_to_be_in_set", f"accepted_values:{c.name}", column=c.name, value_set=targets)
+        )
+    if c.format and c.format in FORMAT_CHECKS and not c.references:
+        regex = FORMATS[c.format][0]
+        ex.append(_e("expect_column_values_to_match_regex", FORMAT_CHECKS[c.format], column=c.name, regex=regex))
+    if c.max_length and not c.references:
         ex.append(
             _e(
-                "expect_column_values_to_be_in_set",
-                "accepted_values:record_table",
-                column="record_table",
-                value_set=CITED_TABLES,
+                "expect_column_value_lengths_to_be_between",
+                f"at_most_{c.max_length}_characters",
+                column=c.name,
+                max_value=c.max_length,
             )
         )
-    if table == "quantities":
-        ex.append(
-            _e(
-                "expect_column_values_to_be_in_set",
-                "accepted_values:record_table",
-                column="record_table",
-                value_set=["events", "budgets"],
-            )
-        )
-        ex.append(
-            _e(
-                "expect_column_pair_values_a_to_be_greater_than_b",
-                "low_not_above_high",
-                column_A="high",
-                column_B="low",
-                or_equal=True,
-                ignore_row_if="either_value_is_missing",
-            )
-        )
-    for t, date_col, prec, required in DATED:
-        if t != table:
-            continue
+    if c.precision:
         for precision, regex in PRECISION_REGEX.items():
+            check = f"{precision}_date_is_period_start"
             ex.append(
                 _e(
                     "expect_column_values_to_match_regex",
-                    f"{precision}_date_is_period_start",
-                    column=date_col,
+                    check,
+                    column=c.name,
                     regex=regex,
-                    **_when(prec, precision),
+                    **_when(c.precision, precision),
                 )
             )
         ex.append(
             _e(
                 "expect_column_values_to_be_null",
                 "unknown_precision_has_no_date",
-                column=date_col,
-                **_when(prec, "unknown"),
+                column=c.name,
+                **_when(c.precision, "unknown"),
             )
         )
-        if required:
+        if c.date_required:
             ex.append(
                 _e(
                     "expect_column_values_to_not_be_null",
                     "known_precision_has_date",
-                    column=date_col,
-                    **_when(prec, "unknown", negate=True),
+                    column=c.name,
+                    **_when(c.precision, "unknown", negate=True),
                 )
             )
-    for t, end, start in SPANS:
-        if t == table:
-            ex.append(
-                _e(
-                    "expect_column_pair_values_a_to_be_greater_than_b",
-                    "end_not_before_start",
-                    column_A=end,
-                    column_B=start,
-                    or_equal=True,
-                    ignore_row_if="either_value_is_missing",
-                )
+    if c.at_least:
+        check = "end_not_before_start" if c.type == "date" else "low_not_above_high"
+        ex.append(
+            _e(
+                "expect_column_pair_values_a_to_be_greater_than_b",
+                check,
+                column_A=c.name,
+                column_B=c.at_least,
+                or_equal=True,
+                ignore_row_if="either_value_is_missing",
             )
-    if table == "budgets":
+        )
+    if c.minimum is not None and c.maximum is not None:
+        check = f"{c.name}_within_{_number(c.minimum)}_{_number(c.maximum)}"
+        ex.append(
+            _e("expect_column_values_to_be_between", check, column=c.name, min_value=c.minimum, max_value=c.maximum)
+        )
+    elif c.minimum is not None:
+        check = (
+            f"{c.name}_positive"
+            if c.minimum == 0 and c.exclusive_minimum
+            else f"{c.name}_at_least_{_number(c.minimum)}"
+        )
         ex.append(
             _e(
                 "expect_column_values_to_be_between",
-                "share_of_gdp_within_0_100",
-                column="share_of_gdp_pct",
-                min_value=0,
-                max_value=100,
+                check,
+                column=c.name,
+                min_value=c.minimum,
+                strict_min=c.exclusive_minimum,
             )
         )
+    if c.required_when:
+        other, value = c.required_when
         ex.append(
-            _e("expect_column_values_to_be_between", "amount_positive", column="amount", min_value=0, strict_min=True)
+            _e("expect_column_values_to_not_be_null", f"{value}_has_{c.name}", column=c.name, **_when(other, value))
         )
+    if c.required_with:
         ex.append(
             _e(
                 "expect_column_values_to_not_be_null",
-                "amount_has_currency",
-                column="currency",
-                row_condition="amount.notnull()",
+                f"{c.required_with}_has_{c.name}",
+                column=c.name,
+                row_condition=f"{c.required_with}.notnull()",
                 condition_parser="pandas",
             )
         )
-    if table == "actors":
-        ex.append(_e("expect_column_values_to_match_regex", "iso3_format", column="iso3", regex=r"^[A-Z]{3}$"))
-        ex.append(_e("expect_column_values_to_match_regex", "iso3_format", column="country_iso3", regex=r"^[A-Z]{3}$"))
-        ex.append(_e("expect_column_values_to_not_be_null", "state_has_iso3", column="iso3", **_when("kind", "state")))
-        ex.append(
-            _e(
-                "expect_column_values_to_match_regex",
-                "wikidata_qid_format",
-                column="wikidata_qid",
-                regex=r"^Q[1-9][0-9]*$",
-            )
-        )
-    if table == "sources":
-        ex.append(_e("expect_column_values_to_match_regex", "sha256_format", column="sha256", regex=r"^[0-9a-f]{64}$"))
+    return ex
+
+
+def suite_for(table: str) -> dict:
+    """The expectation suite for one table, derived from its columns' declarations."""
+    spec = catalog.table(table)
+    pk = list(spec.primary_key)
+    ex: list[dict] = []
+    if len(pk) == 1:
+        ex.append(_e("expect_column_values_to_be_unique", "primary_key_unique", column=pk[0]))
+    else:
+        ex.append(_e("expect_compound_columns_to_be_unique", "primary_key_unique", column_list=pk))
+    key = spec.column(pk[0])
+    if len(pk) == 1 and key.format == "slug":
+        ex.append(_e("expect_column_values_to_match_regex", "id_is_slug", column=key.name, regex=FORMATS["slug"][0]))
+    for c in spec.columns:
+        ex += _column_expectations(c)
     meta = {"generated_by": "japan_nato.quality.gx_suites.suite_for", "primary_key": pk}
     return {"name": table, "expectations": ex, "meta": meta}
 
@@ -225,7 +180,7 @@ def suite_json(table: str) -> str:
 def write_suites(directory: Path = SUITES_DIR) -> list[Path]:
     directory.mkdir(parents=True, exist_ok=True)
     written = []
-    for table in TABLES:
+    for table in catalog.table_names():
         path = directory / f"{table}.json"
         path.write_text(suite_json(table), encoding="utf-8")
         written.append(path)

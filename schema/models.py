@@ -1,244 +1,403 @@
-"""Schema v1: every table of the dataset, as SQLModel table models.
+"""The dataset's tables, as SQLModel table models: every column declared once (`schema/declare.py`).
 
 Column names listed in the README's contract are public: add columns, never rename these.
 Tables are created only by the Alembic revisions in `schema/migrations/versions`; a test fails
 when those revisions and these models drift apart.
 
 Relationships are not declared as FOREIGN KEYs in DuckDB: a DuckDB table referenced by a foreign
-key can no longer drop or rename columns or be dropped, which would block future migrations.
-The loader resolves every reference before a row is written, and the quality gate checks them
-again on every load (see `japan_nato.quality`).
+key can no longer drop or rename columns or be dropped, which would block future migrations. They
+are declared here (`references=`), the loader resolves every one before a row is written, and the
+quality gate checks them again on every load.
 
 Every link table carries a single-column, readable ID (`alias_id`, `party_id`, ...) so that
 `citations(record_table, record_id)` and `quantities(record_table, record_id)` can point at any
 row of any table with one key; the natural composite key is kept UNIQUE beside it.
+
+A model's docstring is its table's description in the release metadata and the data dictionary.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
+from japan_nato.schema.declare import MAX_FIGURE_ID_LENGTH, Nested, TableInfo, column, note, outside_knowledge, ref
 from sqlalchemy import UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import SQLModel
+
+UNKNOWN = "unknown"
+
+
+def _id(description: str, *, public: bool = True, derived: bool = False):
+    return column(description, primary_key=True, format="slug", public_id=public, derived=derived)
+
+
+def _precision(of: str, default=...):
+    return column(
+        f"How precisely {of} is known (vocabulary date_precision).", vocabulary="date_precision", default=default
+    )
 
 
 class Source(SQLModel, table=True):
+    """One article the data is curated from. The article's text is not in the dataset; its sha256
+    freezes the exact bytes every evidence excerpt is checked against."""
+
     __tablename__ = "sources"
-    source_id: str = Field(primary_key=True)
-    file: str = Field(description="File name of the article text in the sources directory")
-    title: str | None = None
-    publisher: str | None = None
-    publisher_actor_id: str | None = Field(default=None, description="actors.actor_id of the publisher")
-    author: str | None = None
-    author_actor_id: str | None = Field(default=None, description="actors.actor_id of the author")
-    published_on: date | None = None
-    published_on_precision: str
-    date_note: str | None = Field(default=None, description="How the publication date was inferred")
-    url: str | None = None
-    sha256: str = Field(description="sha256 of the article text's bytes")
-    note: str | None = Field(default=None, description="Curator's remark: date resolution, judgement calls")
-    outside_knowledge: str | None = Field(
-        default=None, description="What was added from outside the sources, to identify only (ISO code, QID)"
+    __table_info__ = TableInfo(public_ids=True)
+    source_id: str = _id("Stable ID of the article (a slug), cited by citations.source_id.")
+    file: str = column("File name of the article's text in the sources directory (not distributed).")
+    title: str | None = column("The article's headline, as printed; empty when the text prints none.", default=None)
+    publisher: str | None = column("The publisher's name, as printed.", default=None)
+    publisher_actor_id: str | None = ref("The publisher as an actor.", "actors", default=None, yaml="publisher_actor")
+    author: str | None = column("The author's name, as printed.", default=None)
+    author_actor_id: str | None = ref("The author as an actor.", "actors", default=None, yaml="author_actor")
+    published_on: date | None = column(
+        "Publication date: the first day of the period published_on_precision names.",
+        default=None,
+        precision="published_on_precision",
     )
+    published_on_precision: str = _precision("the publication date")
+    date_note: str | None = column("How the publication date was inferred (the articles print none).", default=None)
+    url: str | None = column("Where the article was published, when known.", default=None)
+    sha256: str = column("sha256 of the article text's bytes (lowercase hex).", format="sha256")
+    note: str | None = note()
+    outside_knowledge: str | None = outside_knowledge()
 
 
 class Actor(SQLModel, table=True):
+    """A state, organization, group, person or media outlet the articles name."""
+
     __tablename__ = "actors"
-    actor_id: str = Field(primary_key=True)
-    name: str
-    kind: str
-    iso3: str | None = Field(default=None, description="ISO 3166-1 alpha-3, states only")
-    country_iso3: str | None = Field(default=None, description="Home state of a person or body")
-    wikidata_qid: str | None = None
-    note: str | None = Field(default=None, description="Curator's remark: date resolution, judgement calls")
-    outside_knowledge: str | None = Field(
-        default=None, description="What was added from outside the sources, to identify only (ISO code, QID)"
+    __table_info__ = TableInfo(public_ids=True)
+    actor_id: str = _id("Stable ID of the actor: ISO 3166 alpha-3 in lower case for states, else a slug.")
+    name: str = column("The actor's usual English name.")
+    kind: str = column("What sort of actor it is (vocabulary actor_kind).", vocabulary="actor_kind")
+    iso3: str | None = column(
+        "ISO 3166-1 alpha-3 code; states only, and every state has one.",
+        default=None,
+        format="iso3",
+        required_when=("kind", "state"),
     )
+    country_iso3: str | None = column(
+        "ISO 3166-1 alpha-3 code of the home state of a person or body.", default=None, format="iso3"
+    )
+    wikidata_qid: str | None = column(
+        "Wikidata QID, only where the identification is certain.", default=None, format="qid"
+    )
+    note: str | None = note()
+    outside_knowledge: str | None = outside_knowledge()
 
 
 class ActorAlias(SQLModel, table=True):
+    """A name an article uses for an actor (Tokyo for Japan, Pyongyang for North Korea)."""
+
     __tablename__ = "actor_aliases"
     __table_args__ = (UniqueConstraint("actor_id", "alias"),)
-    alias_id: str = Field(primary_key=True, description="<actor_id>--<slug of alias>")
-    actor_id: str
-    alias: str
+    __table_info__ = TableInfo(nested=(Nested("actors", "aliases", ("alias",), "alias"),))
+    alias_id: str = _id("ID of the alias: <actor_id>--<slug of the alias>.", public=False, derived=True)
+    actor_id: str = ref("The actor the alias names.", "actors", derived=True)
+    alias: str = column("The name as the article writes it.")
 
 
 class ActorRole(SQLModel, table=True):
+    """An office a person holds or held (prime minister, ambassador to NATO), with when."""
+
     __tablename__ = "actor_roles"
-    role_id: str = Field(primary_key=True)
-    person_id: str
-    role: str
-    organization_id: str | None = None
-    start_on: date | None = None
-    start_precision: str
-    end_on: date | None = None
-    end_precision: str
-    observed_on: date | None = Field(default=None, description="When a source says the role was held")
-    observed_precision: str
-    posted_to_id: str | None = Field(
-        default=None, description="For an envoy, the state or body the post is accredited to (Canada, NATO)"
+    __table_info__ = TableInfo(public_ids=True)
+    role_id: str = _id("Stable ID of the role: <person>--<role slug>.")
+    person_id: str = ref("The person holding the office.", "actors", yaml="person")
+    role: str = column("The office as the article names it (Defense Minister).")
+    organization_id: str | None = ref(
+        "The state or body the office belongs to.", "actors", default=None, yaml="organization"
     )
-    note: str | None = Field(default=None, description="Curator's remark: date resolution, judgement calls")
-    outside_knowledge: str | None = Field(
-        default=None, description="What was added from outside the sources, to identify only (ISO code, QID)"
+    start_on: date | None = column(
+        "When the person took office: the first day of the period start_precision names.",
+        default=None,
+        precision="start_precision",
     )
+    start_precision: str = _precision("start_on", default=UNKNOWN)
+    end_on: date | None = column(
+        "When the person left office: the first day of the period end_precision names.",
+        default=None,
+        precision="end_precision",
+        at_least="start_on",
+    )
+    end_precision: str = _precision("end_on", default=UNKNOWN)
+    observed_on: date | None = column(
+        "When an article says the office was held: the first day of the period observed_precision names.",
+        default=None,
+        precision="observed_precision",
+    )
+    observed_precision: str = _precision("observed_on", default=UNKNOWN)
+    posted_to_id: str | None = ref(
+        "For an envoy, the state or body the post is accredited to (Canada, NATO).",
+        "actors",
+        default=None,
+        yaml="posted_to",
+    )
+    note: str | None = note()
+    outside_knowledge: str | None = outside_knowledge()
     # Added by revision 0002_role_class, which appends it: last here as in the database.
-    role_class: str = Field(description="Controlled class of the office (vocabulary role_class)")
+    role_class: str = column(
+        "A controlled class of the office, for questions across wordings (vocabulary role_class).",
+        vocabulary="role_class",
+    )
 
 
 class Membership(SQLModel, table=True):
+    """An actor's membership of, or partnership with, a group or organization."""
+
     __tablename__ = "memberships"
-    membership_id: str = Field(primary_key=True)
-    member_id: str
-    group_id: str
-    status: str
-    start_on: date | None = None
-    start_precision: str
-    end_on: date | None = None
-    end_precision: str
-    note: str | None = Field(default=None, description="Curator's remark: date resolution, judgement calls")
-    outside_knowledge: str | None = Field(
-        default=None, description="What was added from outside the sources, to identify only (ISO code, QID)"
+    __table_info__ = TableInfo(public_ids=True)
+    membership_id: str = _id("Stable ID: <member>--<group>--<status>.")
+    member_id: str = ref("The actor that is the member or partner.", "actors", yaml="member")
+    group_id: str = ref("The group or organization it belongs to.", "actors", yaml="group")
+    status: str = column(
+        "Member, founding member, partner or former member (vocabulary membership_status).",
+        vocabulary="membership_status",
     )
+    start_on: date | None = column(
+        "When the membership began: the first day of the period start_precision names.",
+        default=None,
+        precision="start_precision",
+    )
+    start_precision: str = _precision("start_on", default=UNKNOWN)
+    end_on: date | None = column(
+        "When the membership ended: the first day of the period end_precision names.",
+        default=None,
+        precision="end_precision",
+        at_least="start_on",
+    )
+    end_precision: str = _precision("end_on", default=UNKNOWN)
+    note: str | None = note()
+    outside_knowledge: str | None = outside_knowledge()
 
 
 class Agreement(SQLModel, table=True):
+    """A treaty, programme, strategy, office, dialogue or initiative between actors."""
+
     __tablename__ = "agreements"
-    agreement_id: str = Field(primary_key=True)
-    name: str
-    kind: str
-    signed_on: date | None = None
-    signed_precision: str
-    status: str
-    summary: str | None = None
-    note: str | None = Field(default=None, description="Curator's remark: date resolution, judgement calls")
-    outside_knowledge: str | None = Field(
-        default=None, description="What was added from outside the sources, to identify only (ISO code, QID)"
+    __table_info__ = TableInfo(public_ids=True)
+    agreement_id: str = _id("Stable ID of the agreement (a slug, ending in its year where that helps).")
+    name: str = column("The agreement's name, as the article gives it or in plain words.")
+    kind: str = column("What sort of agreement it is (vocabulary agreement_kind).", vocabulary="agreement_kind")
+    signed_on: date | None = column(
+        "When it was signed, adopted or opened: the first day of the period signed_precision names.",
+        default=None,
+        precision="signed_precision",
     )
+    signed_precision: str = _precision("signed_on", default=UNKNOWN)
+    status: str = column(
+        "Where it stood when the article was written (vocabulary agreement_status).", vocabulary="agreement_status"
+    )
+    summary: str | None = column("One sentence in the curator's words.", default=None)
+    note: str | None = note()
+    outside_knowledge: str | None = outside_knowledge()
 
 
 class AgreementParty(SQLModel, table=True):
+    """An actor's part in an agreement: party, host, proposer, supporter, opponent, beneficiary."""
+
     __tablename__ = "agreement_parties"
     __table_args__ = (UniqueConstraint("agreement_id", "actor_id", "role"),)
-    party_id: str = Field(primary_key=True, description="<agreement_id>--<actor_id>--<role>")
-    agreement_id: str
-    actor_id: str
-    role: str
-    note: str | None = Field(default=None, description="Curator's remark: date resolution, judgement calls")
-    outside_knowledge: str | None = Field(
-        default=None, description="What was added from outside the sources, to identify only (ISO code, QID)"
-    )
+    __table_info__ = TableInfo(nested=(Nested("agreements", "parties", ("actor", "role"), "party"),))
+    party_id: str = _id("ID: <agreement_id>--<actor_id>--<role>.", public=False, derived=True)
+    agreement_id: str = ref("The agreement the actor has a part in.", "agreements", derived=True)
+    actor_id: str = ref("The actor with a part in the agreement.", "actors", yaml="actor")
+    role: str = column("The actor's part in it (vocabulary agreement_party_role).", vocabulary="agreement_party_role")
+    note: str | None = note()
+    outside_knowledge: str | None = outside_knowledge()
 
 
 class Event(SQLModel, table=True):
+    """Something that happened, is happening or is planned: a launch, summit, deployment, call,
+    decision, and so on."""
+
     __tablename__ = "events"
-    event_id: str = Field(primary_key=True)
-    kind: str
-    status: str
-    summary: str
-    location: str | None = None
-    start_on: date | None = None
-    end_on: date | None = None
-    date_precision: str
-    agreement_id: str | None = Field(default=None, description="The agreement this event belongs to")
-    note: str | None = Field(default=None, description="Curator's remark: date resolution, judgement calls")
-    outside_knowledge: str | None = Field(
-        default=None, description="What was added from outside the sources, to identify only (ISO code, QID)"
+    __table_info__ = TableInfo(public_ids=True)
+    event_id: str = _id("Stable ID of the event (a slug, ending in its date where that helps).")
+    kind: str = column("What sort of event it is (vocabulary event_kind).", vocabulary="event_kind")
+    status: str = column(
+        "Whether it occurred, is ongoing, planned or proposed (vocabulary event_status).", vocabulary="event_status"
     )
+    summary: str = column("One sentence in the curator's words, close to the article's.")
+    location: str | None = column("Where it happened, in words.", default=None)
+    start_on: date | None = column(
+        "When it happened or began: the first day of the period date_precision names; empty when unknown.",
+        default=None,
+        precision="date_precision",
+    )
+    end_on: date | None = column(
+        "When it ended, for an event over several days, at the same precision; empty for one day or open.",
+        default=None,
+        precision="date_precision",
+        date_required=False,
+        at_least="start_on",
+    )
+    date_precision: str = _precision("start_on and end_on")
+    agreement_id: str | None = ref("The agreement the event belongs to.", "agreements", default=None, yaml="agreement")
+    note: str | None = note()
+    outside_knowledge: str | None = outside_knowledge()
 
 
 class EventActor(SQLModel, table=True):
+    """Who did what in an event: initiator, target, participant, host, ..."""
+
     __tablename__ = "event_actors"
     __table_args__ = (UniqueConstraint("event_id", "actor_id", "role"),)
-    event_actor_id: str = Field(primary_key=True, description="<event_id>--<actor_id>--<role>")
-    event_id: str
-    actor_id: str
-    role: str
-    note: str | None = Field(default=None, description="Curator's remark: date resolution, judgement calls")
-    outside_knowledge: str | None = Field(
-        default=None, description="What was added from outside the sources, to identify only (ISO code, QID)"
-    )
+    __table_info__ = TableInfo(nested=(Nested("events", "actors", ("actor", "role"), "event actor"),))
+    event_actor_id: str = _id("ID: <event_id>--<actor_id>--<role>.", public=False, derived=True)
+    event_id: str = ref("The event the actor took part in.", "events", derived=True)
+    actor_id: str = ref("The actor taking part in the event.", "actors", yaml="actor")
+    role: str = column("The actor's part in the event (vocabulary event_actor_role).", vocabulary="event_actor_role")
+    note: str | None = note()
+    outside_knowledge: str | None = outside_knowledge()
 
 
 class Quantity(SQLModel, table=True):
+    """A figure an article gives for an event or a budget line, as a range: 14,000-15,000 troops is
+    low 14000, high 15000; "at least two" is low 2 with no high."""
+
     __tablename__ = "quantities"
-    quantity_id: str = Field(primary_key=True)
-    record_table: str
-    record_id: str
-    measure: str
-    low: float | None = None
-    high: float | None = None
-    unit: str
-    note: str | None = Field(default=None, description="Curator's remark: date resolution, judgement calls")
-    outside_knowledge: str | None = Field(
-        default=None, description="What was added from outside the sources, to identify only (ISO code, QID)"
+    __table_info__ = TableInfo(
+        public_ids=True,
+        nested=(
+            Nested("events", "quantities", ("quantity_id",), "figure"),
+            Nested("budgets", "quantities", ("quantity_id",), "figure"),
+        ),
     )
+    quantity_id: str = column(
+        "Stable ID of the figure: <record_id>--<measure>, plus the source where needed.",
+        primary_key=True,
+        format="slug",
+        public_id=True,
+        max_length=MAX_FIGURE_ID_LENGTH,
+    )
+    record_table: str = column(
+        "The table of the row the figure belongs to.", targets=("events", "budgets"), derived=True
+    )
+    record_id: str = column("The ID of that row.", format="slug", row_of="record_table", derived=True)
+    measure: str = column("What is counted or measured, in snake_case (troops, ballistic_missiles).", format="measure")
+    low: float | None = column("The lower end of the range, or the single value.", default=None, unit_from="unit")
+    high: float | None = column(
+        "The upper end of the range; equal to low for an exact figure, empty when open above.",
+        default=None,
+        unit_from="unit",
+        at_least="low",
+    )
+    unit: str = column("The unit of low and high (vocabulary quantity_unit).", vocabulary="quantity_unit")
+    note: str | None = note()
+    outside_knowledge: str | None = outside_knowledge()
 
 
 class Budget(SQLModel, table=True):
+    """A defence-spending line: an amount, a share of GDP, a target or a plan, for a period."""
+
     __tablename__ = "budgets"
-    budget_id: str = Field(primary_key=True)
-    actor_id: str
-    period_start: date | None = None
-    period_end: date | None = None
-    period_precision: str
-    amount: float | None = None
-    currency: str | None = None
-    share_of_gdp_pct: float | None = None
-    basis: str
-    description: str | None = None
-    note: str | None = Field(default=None, description="Curator's remark: date resolution, judgement calls")
-    outside_knowledge: str | None = Field(
-        default=None, description="What was added from outside the sources, to identify only (ISO code, QID)"
+    __table_info__ = TableInfo(public_ids=True)
+    budget_id: str = _id("Stable ID of the budget line: <actor>-<what>-<period>.")
+    actor_id: str = ref("The state whose spending it is.", "actors", yaml="actor")
+    period_start: date | None = column(
+        "First day of the period the line covers, at period_precision.",
+        default=None,
+        precision="period_precision",
     )
+    period_end: date | None = column(
+        "Last day of the period, when the article gives one.", default=None, at_least="period_start"
+    )
+    period_precision: str = _precision("period_start")
+    amount: float | None = column(
+        "The amount, in currency; empty when only a share of GDP is stated.",
+        default=None,
+        minimum=0,
+        exclusive_minimum=True,
+        unit_from="currency",
+    )
+    currency: str | None = column(
+        "The currency of amount (vocabulary currency); required with an amount.",
+        default=None,
+        vocabulary="currency",
+        required_with="amount",
+    )
+    share_of_gdp_pct: float | None = column(
+        "The line as a percentage of GDP (2.0 is 2%).", default=None, minimum=0, maximum=100, unit="percent"
+    )
+    basis: str = column("Spent, approved, planned or a target (vocabulary budget_basis).", vocabulary="budget_basis")
+    description: str | None = column("What the line is, in the curator's words.", default=None)
+    note: str | None = note()
+    outside_knowledge: str | None = outside_knowledge()
 
 
 class Statement(SQLModel, table=True):
+    """Something an actor said: a verbatim quote (is_verbatim) or an attributed paraphrase."""
+
     __tablename__ = "statements"
-    statement_id: str = Field(primary_key=True)
-    speaker_id: str
-    said_on: date | None = None
-    said_precision: str
-    text: str
-    is_verbatim: bool
-    event_id: str | None = None
-    reported_by_id: str | None = Field(
-        default=None, description="The outlet the source says it took the statement from (Kyodo News)"
+    __table_info__ = TableInfo(public_ids=True)
+    statement_id: str = _id("Stable ID: <speaker>--<period>--<topic slug>.")
+    speaker_id: str = ref("The actor who said it.", "actors", yaml="speaker")
+    said_on: date | None = column(
+        "When it was said: the first day of the period said_precision names.",
+        default=None,
+        precision="said_precision",
     )
-    note: str | None = Field(default=None, description="Curator's remark: date resolution, judgement calls")
-    outside_knowledge: str | None = Field(
-        default=None, description="What was added from outside the sources, to identify only (ISO code, QID)"
+    said_precision: str = _precision("said_on")
+    text: str = column("The words: character for character when is_verbatim, else a close paraphrase.")
+    is_verbatim: bool = column("True when text occurs character for character in a cited article.")
+    event_id: str | None = ref("The event it was said at or about.", "events", default=None, yaml="event")
+    reported_by_id: str | None = ref(
+        "The outlet the article says it took the statement from (Kyodo News).",
+        "actors",
+        default=None,
+        yaml="reported_by",
     )
+    note: str | None = note()
+    outside_knowledge: str | None = outside_knowledge()
 
 
 class StatementSubject(SQLModel, table=True):
+    """An actor a statement is about, beyond its speaker."""
+
     __tablename__ = "statement_subjects"
     __table_args__ = (UniqueConstraint("statement_id", "actor_id"),)
-    subject_id: str = Field(primary_key=True, description="<statement_id>--<actor_id>")
-    statement_id: str
-    actor_id: str = Field(description="An actor the statement is about")
-    note: str | None = None
+    __table_info__ = TableInfo(nested=(Nested("statements", "subjects", ("actor",), "subject"),))
+    subject_id: str = _id("ID: <statement_id>--<actor_id>.", public=False, derived=True)
+    statement_id: str = ref("The statement that is about the actor.", "statements", derived=True)
+    actor_id: str = ref("An actor the statement is about.", "actors", yaml="actor")
+    note: str | None = note()
 
 
 class Citation(SQLModel, table=True):
+    """The evidence for a row: which article states it, with a verbatim excerpt. Every row of every
+    other table (but vocabularies) has at least one."""
+
     __tablename__ = "citations"
-    citation_id: str = Field(primary_key=True, description="sha256 prefix of table, id, source and evidence")
-    record_table: str
-    record_id: str
-    source_id: str
-    evidence: str = Field(description="Verbatim excerpt of the source")
-    is_inherited: bool = Field(description="True when a link row reuses its parent record's citation")
+    __table_info__ = TableInfo(cited=False, natural_key=("record_table", "record_id", "source_id", "evidence"))
+    citation_id: str = column(
+        "ID: the first 20 hex digits of the sha256 of record_table, record_id, source_id and evidence "
+        "(joined by U+001F).",
+        primary_key=True,
+        derived=True,
+    )
+    record_table: str = column("The table of the cited row.", targets="cited", derived=True)
+    record_id: str = column("The ID of the cited row.", format="slug", row_of="record_table", derived=True)
+    source_id: str = ref("The article that states it.", "sources", yaml="source")
+    evidence: str = column("An excerpt of the article, character for character, that supports the row.", max_length=300)
+    is_inherited: bool = column(
+        "True when a link row (alias, party, event actor, subject, figure) reuses its parent record's citation.",
+        derived=True,
+    )
 
 
 class Vocabulary(SQLModel, table=True):
+    """Every allowed value of every controlled vocabulary, with what it means."""
+
     __tablename__ = "vocabularies"
-    vocabulary: str = Field(primary_key=True)
-    value: str = Field(primary_key=True)
-    description: str
+    __table_info__ = TableInfo(public_ids=True, cited=False)
+    vocabulary: str = column("The vocabulary's name (event_kind, date_precision, ...).", primary_key=True, derived=True)
+    value: str = column("One allowed value.", primary_key=True, derived=True)
+    description: str = column("What the value means.", derived=True)
 
 
-# Tables in load order, with the single-column key citations and quantities refer to.
+# Tables in load order.
 TABLES: dict[str, type[SQLModel]] = {
     m.__tablename__: m
     for m in (
@@ -259,37 +418,3 @@ TABLES: dict[str, type[SQLModel]] = {
         Vocabulary,
     )
 }
-
-
-def primary_key(table: str) -> list[str]:
-    return [c.name for c in TABLES[table].__table__.primary_key.columns]
-
-
-# Tables whose rows must each be cited (every table but the citations themselves and the vocabularies).
-CITED_TABLES = [t for t in TABLES if t not in ("citations", "vocabularies")]
-
-
-# (table, column, referenced table): every reference the schema holds. Not declared as DuckDB foreign
-# keys (see the module docstring); the loader, the quality gate and the datapackage all read this list.
-REFERENCES = [
-    ("sources", "publisher_actor_id", "actors"),
-    ("sources", "author_actor_id", "actors"),
-    ("actor_aliases", "actor_id", "actors"),
-    ("actor_roles", "person_id", "actors"),
-    ("actor_roles", "organization_id", "actors"),
-    ("memberships", "member_id", "actors"),
-    ("memberships", "group_id", "actors"),
-    ("agreement_parties", "agreement_id", "agreements"),
-    ("agreement_parties", "actor_id", "actors"),
-    ("events", "agreement_id", "agreements"),
-    ("event_actors", "event_id", "events"),
-    ("event_actors", "actor_id", "actors"),
-    ("budgets", "actor_id", "actors"),
-    ("statements", "speaker_id", "actors"),
-    ("statements", "event_id", "events"),
-    ("statements", "reported_by_id", "actors"),
-    ("actor_roles", "posted_to_id", "actors"),
-    ("statement_subjects", "statement_id", "statements"),
-    ("statement_subjects", "actor_id", "actors"),
-    ("citations", "source_id", "sources"),
-]

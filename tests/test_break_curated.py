@@ -74,7 +74,7 @@ BREAKS = {
         lambda r: r.get("share_of_gdp_pct") is not None,
         _set(share_of_gdp_pct=250.0),
         "budgets",
-        "share_of_gdp_within_0_100",
+        "share_of_gdp_pct_within_0_100",
     ),
     "negative amount": (
         "budgets",

@@ -7,9 +7,10 @@ import duckdb
 import pandas as pd
 import pytest
 from japan_nato.quality import gx_pandas, gx_suites
-from japan_nato.quality.checks import COMPOSITE_KEYS, sql_checks
+from japan_nato.quality.checks import composite_keys, sql_checks
 from japan_nato.quality.gate import run_gate
-from japan_nato.schema.models import CITED_TABLES, REFERENCES, primary_key
+from japan_nato.schema import catalog
+from japan_nato.schema.catalog import primary_key
 from typer.testing import CliRunner
 
 from japan_nato.cli import app
@@ -91,6 +92,8 @@ def _bad_value_row(df: pd.DataFrame, table: str, exp: dict, n: int) -> tuple[pd.
         row[col] = 150.0 if kw.get("max_value") == 100 else -5.0
     elif kind == "expect_column_values_to_match_regex":
         row[col] = "not valid"
+    elif kind == "expect_column_value_lengths_to_be_between":
+        row[col] = "a" * (kw["max_value"] + 1)
     else:
         raise AssertionError(f"no crafted row for {kind} ({check})")
     # The key the gate should name: the crafted row's own key, as changed above.
@@ -166,11 +169,11 @@ def test_every_sql_check_rejects_its_crafted_row(built_db, tmp_path):
     shutil.copy(built_db, db)
     con = duckdb.connect(str(db))
     expect: list[tuple[str, str, str]] = []  # (table, check, key)
-    for i, (table, column, _target) in enumerate(REFERENCES):
+    for i, (table, column, _target) in enumerate(catalog.references()):
         key = f"bad-ref-{i}"
         _copy_row(con, table, {primary_key(table)[0]: f"'{key}'", column: "'no-such-id'"})
         expect.append((table, f"reference_resolves:{column}", key))
-    for table, cols in COMPOSITE_KEYS:
+    for table, cols in composite_keys():
         if table == "vocabularies":
             continue  # its composite key is its primary key, which DuckDB itself enforces
         # The built database enforces these UNIQUE constraints itself; the check guards copies that do
@@ -195,7 +198,7 @@ def test_every_sql_check_rejects_its_crafted_row(built_db, tmp_path):
             ),
         )
         expect.append((table, "composite_key_unique", " | ".join(str(v) for v in row)))
-    for table in CITED_TABLES:
+    for table in catalog.cited_tables():
         key = f"uncited-{table.replace('_', '-')}"
         _copy_row(con, table, {primary_key(table)[0]: f"'{key}'"})
         expect.append((table, "row_is_cited", key))
@@ -287,7 +290,7 @@ def test_check_fails_with_one_line_per_failure(built_db, tmp_path):
     result = CliRunner().invoke(app, ["check", "--db", str(db), "--junit", str(junit)])
     assert result.exit_code == 1
     lines = [ln for ln in result.stderr.splitlines() if ln.startswith("ERROR")]
-    assert any(f"budgets[{bid}] share_of_gdp_pct: share_of_gdp_within_0_100" in ln and "140" in ln for ln in lines)
+    assert any(f"budgets[{bid}] share_of_gdp_pct: share_of_gdp_pct_within_0_100" in ln and "140" in ln for ln in lines)
     assert any(f"quantities[{qid}] high: low_not_above_high" in ln for ln in lines)
     assert len(lines) == 2, result.stderr
     failures = ET.parse(junit).getroot().findall(".//failure")

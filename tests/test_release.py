@@ -9,12 +9,13 @@ import duckdb
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-from japan_nato.loaders import release
 from japan_nato.loaders.build import build_database
 from japan_nato.quality.gate import gate_for_build, run_gate
 from typer.testing import CliRunner
 
+from japan_nato import releases as release
 from japan_nato.cli import app
+from japan_nato.releases import publishing as publish_module
 
 from .conftest import CURATED, ROOT, sources_dir
 
@@ -28,6 +29,13 @@ def gate_report(built_db):
     return report
 
 
+@pytest.fixture
+def unchecked_metadata(monkeypatch):
+    """For tests about versions and bytes: skip frictionless' and Croissant's validation of each
+    staged release (about 1.5 s a publish); tests/test_release_metadata.py validates them."""
+    monkeypatch.setattr(publish_module, "validate_metadata", lambda folder: [])
+
+
 def _publish(db, report, root):
     return release.publish(Path(db), report, Path(root), ROOT)
 
@@ -36,7 +44,9 @@ def _digests(folder: Path) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.glob("*.parquet"))}
 
 
-def test_publishing_twice_from_the_same_inputs_gives_identical_parquet(built_db, gate_report, tmp_path):
+def test_publishing_twice_from_the_same_inputs_gives_identical_parquet(
+    built_db, gate_report, tmp_path, unchecked_metadata
+):
     second_db = tmp_path / "again.duckdb"
     report2 = build_database(CURATED, second_db, gate=gate_for_build(sources_dir())).gate
     a = _publish(built_db, gate_report, tmp_path / "a")
@@ -45,10 +55,11 @@ def test_publishing_twice_from_the_same_inputs_gives_identical_parquet(built_db,
     da, db_ = _digests(tmp_path / "a" / "1.0.0"), _digests(tmp_path / "b" / "1.0.0")
     assert len(da) >= 16 and da == db_
     ma = json.loads((tmp_path / "a" / "1.0.0" / "manifest.json").read_text())
-    assert {k: v["sha256"] for k, v in ma["files"].items()} == da
+    assert {k: v["sha256"] for k, v in ma["files"].items() if k.endswith(".parquet")} == da
+    assert set(ma["files"]) == {p.name for p in (tmp_path / "a" / "1.0.0").iterdir()} - {"manifest.json"}
 
 
-def test_version_bumps_follow_the_diff(built_db, gate_report, tmp_path):
+def test_version_bumps_follow_the_diff(built_db, gate_report, tmp_path, unchecked_metadata):
     root = tmp_path / "releases"
     work = tmp_path / "work.duckdb"
     shutil.copy(built_db, work)
@@ -134,13 +145,13 @@ def test_fault_mid_publish_leaves_no_release_behind(built_db, gate_report, tmp_p
     def explode(*args, **kwargs):
         raise OSError("disk full (injected)")
 
-    monkeypatch.setattr(release, "datapackage", explode)  # after the parquet and manifest are written
+    monkeypatch.setattr(release.metadata, "datapackage", explode)  # after the parquet and manifest are written
     with pytest.raises(OSError, match="injected"):
         _publish(built_db, gate_report, root)
     assert list(root.iterdir()) == []
 
 
-def test_verify_fails_loudly_on_a_tampered_file(built_db, gate_report, tmp_path):
+def test_verify_fails_loudly_on_a_tampered_file(built_db, gate_report, tmp_path, unchecked_metadata):
     root = tmp_path / "releases"
     _publish(built_db, gate_report, root)
     ok = CliRunner().invoke(app, ["verify", "--releases", str(root)])
@@ -185,6 +196,8 @@ def test_every_engine_reads_every_published_file_with_manifest_counts():
         manifest = json.loads((folder / "manifest.json").read_text())
         assert release.verify_release(folder) == []
         for name, entry in manifest["files"].items():
+            if not name.endswith(".parquet"):
+                continue
             path = folder / name
             assert pq.read_table(path).num_rows == entry["rows"]
             assert len(pd.read_parquet(path)) == entry["rows"]

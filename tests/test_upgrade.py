@@ -8,12 +8,14 @@ import shutil
 import duckdb
 import pytest
 from alembic import command
-from japan_nato.loaders import release
 from japan_nato.schema import migrate
-from japan_nato.schema.models import TABLES, primary_key
+from japan_nato.schema.catalog import primary_key
+from japan_nato.schema.models import TABLES
 from typer.testing import CliRunner
 
+from japan_nato import releases as release
 from japan_nato.cli import app
+from japan_nato.releases import export as release_export
 
 from .conftest import ROOT
 
@@ -200,7 +202,7 @@ def test_restore_of_1_0_0_matches_the_current_build(built_db, tmp_path):
     # Which rows changed since 1.0.0: the diff between the release and today's build, exported.
     export = tmp_path / "now"
     export.mkdir()
-    release.export_tables(built_db, export)
+    release_export.export_tables(built_db, export, "candidate", None)
     diff = {t.table: t for t in release.diff_releases(REPO_RELEASES / "1.0.0", export).tables}
     con = duckdb.connect()
     con.execute(f"ATTACH '{restored}' AS restored (READ_ONLY); ATTACH '{built_db}' AS built (READ_ONLY)")

@@ -1,0 +1,41 @@
+"""Immutable, versioned releases of the dataset.
+
+- `store`: where releases live, which versions exist;
+- `export`: a database -> self-describing parquet files;
+- `diff`: what changed between two releases, and the semantic version that follows;
+- `metadata`: datapackage.json, croissant.json, CITATION.cff, LICENSE, CHANGES.md, CHANGELOG.md;
+- `publishing`: staging, checking and renaming a new version into place;
+- `read`: verifying, querying and restoring a published version.
+"""
+
+from japan_nato.releases.diff import ReleaseDiff, TableDiff, diff_releases, next_version
+from japan_nato.releases.publishing import PublishPlan, publish
+from japan_nato.releases.read import connect, restore_release, verify_release
+from japan_nato.releases.store import (
+    MANIFEST,
+    QUALITY_FILE,
+    ReleaseError,
+    release_path,
+    releases_dir,
+    resolve_version,
+    versions,
+)
+
+__all__ = [
+    "MANIFEST",
+    "QUALITY_FILE",
+    "PublishPlan",
+    "ReleaseDiff",
+    "ReleaseError",
+    "TableDiff",
+    "connect",
+    "diff_releases",
+    "next_version",
+    "publish",
+    "release_path",
+    "releases_dir",
+    "resolve_version",
+    "restore_release",
+    "verify_release",
+    "versions",
+]

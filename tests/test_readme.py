@@ -1,0 +1,44 @@
+"""Every example in the README runs: each ```python block as a script from the repository root,
+each ```sql block against the newest release."""
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from .conftest import ROOT
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def _blocks(language: str) -> list[str]:
+    return re.findall(rf"```{language}\n(.*?)```", README, flags=re.S)
+
+
+@pytest.mark.parametrize("code", _blocks("python"), ids=lambda c: c.strip().splitlines()[-1][:60])
+def test_python_example_runs(code):
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip(), "the example printed nothing"
+
+
+@pytest.mark.parametrize("query", _blocks("sql"), ids=lambda q: q.strip().splitlines()[0][:60])
+def test_sql_example_runs(query):
+    import japan_nato
+
+    con = japan_nato.connect(releases=ROOT / "datasets" / "releases", quiet=True)
+    assert con.execute(query).fetchall(), "the example returned no rows"
+
+
+def test_the_version_examples_keep_columns_added_later():
+    """The point of those examples: every version is there, and role_class is kept where it exists."""
+    import duckdb
+
+    rows = duckdb.sql(
+        "SELECT regexp_extract(filename, 'releases/([0-9.]+)/', 1) AS v, count(role_class) "
+        f"FROM read_parquet('{ROOT}/datasets/releases/*/actor_roles.parquet', union_by_name = true, filename = true) "
+        "GROUP BY ALL ORDER BY ALL"
+    ).fetchall()
+    counts = dict(rows)
+    assert counts["1.0.0"] == 0 and all(n > 0 for v, n in counts.items() if v != "1.0.0")
