@@ -149,5 +149,8 @@ def test_citation_and_licence_files(new_release):
     assert cff["cff-version"] == "1.2.0" and cff["version"] == new_release.name and cff["license"] == "CC-BY-4.0"
     assert cff["type"] == "dataset" and cff["authors"] and cff["message"]
     assert "CC BY 4.0" in (new_release / "LICENSE").read_text()
+    newest = releases.versions(ROOT / "datasets" / "releases")[-1]
+    # The repository's citation is the newest release's (publish copies it).
+    assert (ROOT / "CITATION.cff").read_text() == (ROOT / "datasets" / "releases" / newest / "CITATION.cff").read_text()
     root_license = (ROOT / "LICENSE").read_text()
     assert "MIT License" in root_license and "CC BY 4.0" in root_license
