@@ -1,0 +1,3 @@
+from japan_nato.cli import main
+
+main()

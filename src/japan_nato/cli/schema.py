@@ -1,0 +1,64 @@
+"""Commands on a database's schema revision: migrations, upgrade, downgrade."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from japan_nato.cli import (
+    _fail,
+    app,
+    out,
+)
+
+
+@app.command()
+def migrations(db: Path | None = typer.Option(None, "--db", help="Also show this database's revision.")) -> None:
+    """List the schema revisions, oldest first, and which one a database file is at."""
+    from japan_nato.schema import migrate
+
+    current = migrate.current_revision(db) if db and db.exists() else None
+    head = migrate.head_revision()
+    for rev in migrate.revisions():
+        marks = [m for m, on in (("head", rev.revision == head), (f"current of {db}", rev.revision == current)) if on]
+        title = (rev.doc or "").splitlines()[0]
+        line = f"{rev.revision}  {title}" + (f"  <- {', '.join(marks)}" if marks else "")
+        out.print(line, markup=False, soft_wrap=True)
+    if db and current is None:
+        out.print(f"{db}: no japan-nato schema (base)" if db.exists() else f"{db}: no such file")
+
+
+@app.command()
+def upgrade(
+    path: Path = typer.Argument(..., help="A japan-nato DuckDB file (yours; your own tables are kept)."),
+    to: str = typer.Option("head", "--to", help="Target revision (default: head)."),
+    no_backup: bool = typer.Option(False, "--no-backup", help="Skip the backup copy (not recommended)."),
+) -> None:
+    """Migrate a database file in place to a newer schema revision, after writing a backup beside it.
+    Tables it does not own, and tables of yours that reference ours, are kept with their data."""
+    _migrate(path, to, not no_backup)
+
+
+@app.command()
+def downgrade(
+    path: Path = typer.Argument(..., help="A japan-nato DuckDB file."),
+    to: str = typer.Option(..., "--to", help="Target revision (see `japan-nato migrations`), or base."),
+    no_backup: bool = typer.Option(False, "--no-backup", help="Skip the backup copy (not recommended)."),
+) -> None:
+    """Migrate a database file back to an older revision (each revision says what its downgrade drops),
+    after writing a backup beside it."""
+    _migrate(path, to, not no_backup)
+
+
+def _migrate(path: Path, to: str, backup: bool) -> None:
+    from japan_nato.schema.migrate import MigrationError, migrate_file
+
+    try:
+        before, after, saved = migrate_file(path, to, backup)
+    except MigrationError as exc:
+        _fail([], str(exc))
+    if before == after:
+        out.print(f"{path} is already at {after or 'base'}")
+    else:
+        out.print(f"{path}: {before or 'base'} -> {after or 'base'}" + (f" (backup: {saved})" if saved else ""))
