@@ -1,15 +1,20 @@
-"""Input models: the shape of each curated file's records, derived from the columns' declarations.
+"""Input models: the shape of every curated record, derived from the columns' declarations.
 
 Plain pydantic models (not tables), made with `pydantic.create_model` from
-`japan_nato.schema.catalog`: one per curated table, with a list field per link table written inside
-its records, and `citations`. Each column the curators write becomes a field: text is trimmed and
-non-empty, slugs, codes and vocabularies are checked with a message that says the allowed form.
-`japan_nato.loaders.curated` then checks what spans records (duplicate IDs, references) and turns
-each record into rows of the table models.
+`japan_nato.schema.catalog`, for the layout of datasets/curated/README.md:
+- a **registry** record (registry/actors.yaml): an actor's columns and its `aliases` (names);
+- a **definition** (in a source file): a record's columns, its link rows (`actors:`, `parties:`,
+  `quantities:`, `subjects:`) and its `evidence`, which the file's source states;
+- a **mention** (a source file's `mentions:`): `<key>: <id>` of a record another file defines, the
+  `evidence` this source gives for it, and any link rows this source adds to it.
+Each column a curator writes becomes a field: text is trimmed, non-empty and bounded; numbers are
+finite and never booleans; dates are ISO text; slugs, codes and vocabularies say the allowed form.
 """
 
 from __future__ import annotations
 
+import math
+import re
 from datetime import date
 from functools import cache
 from typing import Annotated, Any
@@ -17,9 +22,12 @@ from typing import Annotated, Any
 from japan_nato.schema import catalog
 from japan_nato.schema.declare import FORMATS, format_regex
 from japan_nato.schema.vocab import VOCABULARIES
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, create_model
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, StrictBool, create_model
 
 SLUG_RE = format_regex("slug")
+MAX_TEXT = 4000  # characters of free text (a note, a summary) unless the column declares less
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+PERIOD_START = {"month": "the 1st of the month", "year": "1 January", "decade": "1 January of the decade's first year"}
 
 
 class Input(BaseModel):
@@ -57,20 +65,45 @@ def _pattern(fmt: str):
 def _at_most(n: int, what: str):
     def check(value: str) -> str:
         if len(value) > n:
-            raise ValueError(f"is {len(value)} characters; {what} at most {n}")
+            raise ValueError(f"is {len(value):,} characters; {what} at most {n:,}")
         return value
 
     return check
 
 
+def _iso_date(value: Any) -> Any:
+    """Dates only as YYYY-MM-DD text (YAML leaves them text here): not 0, not an epoch number."""
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not ISO_DATE.match(value):
+        raise ValueError(
+            f"{value!r} is not a date; write YYYY-MM-DD, the first day of the period for month, year or "
+            "decade precision (2026-01-01 for January 2026)"
+        )
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a real day; write YYYY-MM-DD") from None
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"{value!r} is not a number; write digits (55000000000, 2.5)")
+    if not math.isfinite(value):
+        raise ValueError(f"{value!r} is not a finite number; write the figure the article gives")
+    return float(value)
+
+
 Text = Annotated[str, AfterValidator(_text)]
+Number = Annotated[float, BeforeValidator(_finite)]
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 
 
 def _field_type(c: catalog.ColumnSpec) -> Any:
     if c.type == "date":
-        return date
+        return IsoDate
     if c.type == "number":
-        return float
+        return Number
     if c.type == "boolean":
         return StrictBool
     checks = [AfterValidator(_text)]
@@ -78,9 +111,9 @@ def _field_type(c: catalog.ColumnSpec) -> Any:
         checks.append(AfterValidator(_vocab_checker(c.vocabulary)))
     if c.format:
         checks.append(AfterValidator(_pattern(c.format)))
-    if c.max_length:
-        what = "quote" if c.table == "citations" else "write"
-        checks.append(AfterValidator(_at_most(c.max_length, f"{what} just what supports the record,")))
+    limit = c.max_length or MAX_TEXT
+    what = "quote just what supports the record," if c.table == "citations" else "write"
+    checks.append(AfterValidator(_at_most(limit, what)))
     return Annotated[str, *checks]
 
 
@@ -94,26 +127,87 @@ def _fields(table: str) -> dict[str, tuple]:
     return out
 
 
+def _name(table: str, suffix: str) -> str:
+    return "".join(p.title() for p in table.split("_")) + suffix
+
+
 @cache
-def citation_model() -> type[Input]:
-    return create_model("CitationIn", __base__=Input, **_fields("citations"))
+def evidence_type() -> Any:
+    """One excerpt or a list of them, each as the citations.evidence column declares."""
+    one = _field_type(catalog.table("citations").column("evidence"))
+    return one | list[one]
 
 
 @cache
 def link_model(table: str) -> type[Input]:
-    """A link row written inside its parent: its own citations are optional (it may inherit)."""
-    name = "".join(p.title() for p in table.split("_")) + "In"
-    return create_model(name, __base__=Input, citations=(list[citation_model()] | None, None), **_fields(table))
+    """A link row written inside its parent: without evidence it reuses its parent's, from the same
+    source (the file's)."""
+    return create_model(_name(table, "In"), __base__=Input, evidence=(evidence_type() | None, None), **_fields(table))
+
+
+def _nested(table: str) -> dict[str, tuple]:
+    return {n.list: (list[link_model(child)], []) for child, n in catalog.nested_in(table)}
 
 
 @cache
-def record_model(table: str) -> type[Input]:
-    nested = {n.list: (list[link_model(child)], []) for child, n in catalog.nested_in(table)}
-    name = "".join(p.title() for p in table.split("_")) + "In"
-    citations = (list[citation_model()], Field(min_length=1))
-    return create_model(name, __base__=Input, citations=citations, **_fields(table), **nested)
+def definition_model(table: str) -> type[Input]:
+    """A record defined in the file of the source that states it."""
+    return create_model(
+        _name(table, "Definition"), __base__=Input, evidence=(evidence_type(), ...), **_fields(table), **_nested(table)
+    )
 
 
-def files() -> dict[str, tuple[type[Input], str]]:
-    """Curated file stem -> (input model, id field), in load order."""
-    return {t: (record_model(t), catalog.table(t).key) for t in catalog.curated_tables()}
+@cache
+def registry_model(table: str) -> type[Input]:
+    """A shared entity in the registry: its columns and the names of its link rows (aliases)."""
+    names = {n.list: (list[Text], []) for _, n in catalog.nested_in(table)}
+    return create_model(_name(table, "Entry"), __base__=Input, **_fields(table), **names)
+
+
+@cache
+def cited_name_model(table: str) -> type[Input]:
+    """A registry link row a source file cites by name (`aliases: [{alias: Tokyo, evidence: ...}]`);
+    without evidence it reuses the mention's."""
+    key = next(c for c in catalog.table(table).columns if not c.derived)
+    return create_model(
+        _name(table, "Mention"),
+        __base__=Input,
+        evidence=(evidence_type() | None, None),
+        **{key.curated_name: (Text, ...)},
+    )
+
+
+@cache
+def mention_model(table: str) -> type[Input]:
+    """A source's citation of a record defined elsewhere, with the link rows it adds."""
+    spec = catalog.table(table)
+    if spec.info.registry:
+        nested = {n.list: (list[cited_name_model(child)], []) for child, n in catalog.nested_in(table)}
+    else:
+        nested = _nested(table)
+    key = (Annotated[str, AfterValidator(_pattern("slug"))], ...)
+    return create_model(
+        _name(table, "Mention"),
+        __base__=Input,
+        evidence=(evidence_type() | None, None),
+        **{spec.info.mention: key},
+        **nested,
+    )
+
+
+def source_tables() -> list[str]:
+    """The sections a source file may hold, in load order (its own `source:` aside)."""
+    return [t for t in catalog.curated_tables() if t != "sources" and not catalog.table(t).info.registry]
+
+
+def registry_tables() -> list[str]:
+    return [t for t in catalog.curated_tables() if catalog.table(t).info.registry]
+
+
+def mention_keys() -> dict[str, str]:
+    """Mention key -> table (`event` -> `events`)."""
+    return {catalog.table(t).info.mention: t for t in catalog.curated_tables() if catalog.table(t).info.mention}
+
+
+def period_start_hint(precision: str) -> str:
+    return PERIOD_START.get(precision, "")

@@ -52,7 +52,14 @@ class TableSpec:
     info: TableInfo
 
     def column(self, name: str) -> ColumnSpec:
-        return next(c for c in self.columns if c.name == name)
+        return self._columns_by_name()[name]
+
+    def _columns_by_name(self) -> dict[str, ColumnSpec]:
+        found = self.__dict__.get("_by_name")
+        if found is None:
+            found = {c.name: c for c in self.columns}
+            object.__setattr__(self, "_by_name", found)
+        return found
 
     @property
     def key(self) -> str:
@@ -121,8 +128,13 @@ def tables() -> tuple[TableSpec, ...]:
     return tuple(specs)
 
 
+@cache
+def _by_name() -> dict[str, TableSpec]:
+    return {t.name: t for t in tables()}
+
+
 def table(name: str) -> TableSpec:
-    return next(t for t in tables() if t.name == name)
+    return _by_name()[name]
 
 
 def table_names() -> list[str]:
@@ -175,6 +187,7 @@ def dated_columns() -> list[ColumnSpec]:
     return [c for c in columns() if c.precision]
 
 
+@cache
 def nested_in(parent: str) -> list[tuple[str, Nested]]:
     """(child table, how it nests) for every link table written inside `parent`'s records."""
     return [(t.name, n) for t in tables() for n in t.nested if n.parent == parent]

@@ -180,3 +180,8 @@ class TableInfo:
     # A natural key the gate checks though the database does not enforce it (citations: the ID is a
     # hash of these, so a duplicate would be the same citation twice).
     natural_key: tuple[str, ...] | None = None
+    # Curated files: `registry` tables live in datasets/curated/registry/<table>.yaml (entities many
+    # sources share); the others in the file of the source that states them. `mention` is the key a
+    # source file uses to cite a record another file defines (`- event: <id>` under `mentions:`).
+    registry: bool = False
+    mention: str | None = None

@@ -67,7 +67,7 @@ class Actor(SQLModel, table=True):
     """A state, organization, group, person or media outlet the articles name."""
 
     __tablename__ = "actors"
-    __table_info__ = TableInfo(public_ids=True)
+    __table_info__ = TableInfo(public_ids=True, registry=True, mention="actor")
     actor_id: str = _id("Stable ID of the actor: ISO 3166 alpha-3 in lower case for states, else a slug.")
     name: str = column("The actor's usual English name.")
     kind: str = column("What sort of actor it is (vocabulary actor_kind).", vocabulary="actor_kind")
@@ -102,7 +102,7 @@ class ActorRole(SQLModel, table=True):
     """An office a person holds or held (prime minister, ambassador to NATO), with when."""
 
     __tablename__ = "actor_roles"
-    __table_info__ = TableInfo(public_ids=True)
+    __table_info__ = TableInfo(public_ids=True, mention="role")
     role_id: str = _id("Stable ID of the role: <person>--<role slug>.")
     person_id: str = ref("The person holding the office.", "actors", yaml="person")
     role: str = column("The office as the article names it (Defense Minister).")
@@ -147,7 +147,7 @@ class Membership(SQLModel, table=True):
     """An actor's membership of, or partnership with, a group or organization."""
 
     __tablename__ = "memberships"
-    __table_info__ = TableInfo(public_ids=True)
+    __table_info__ = TableInfo(public_ids=True, mention="membership")
     membership_id: str = _id("Stable ID: <member>--<group>--<status>.")
     member_id: str = ref("The actor that is the member or partner.", "actors", yaml="member")
     group_id: str = ref("The group or organization it belongs to.", "actors", yaml="group")
@@ -176,7 +176,7 @@ class Agreement(SQLModel, table=True):
     """A treaty, programme, strategy, office, dialogue or initiative between actors."""
 
     __tablename__ = "agreements"
-    __table_info__ = TableInfo(public_ids=True)
+    __table_info__ = TableInfo(public_ids=True, mention="agreement")
     agreement_id: str = _id("Stable ID of the agreement (a slug, ending in its year where that helps).")
     name: str = column("The agreement's name, as the article gives it or in plain words.")
     kind: str = column("What sort of agreement it is (vocabulary agreement_kind).", vocabulary="agreement_kind")
@@ -213,7 +213,7 @@ class Event(SQLModel, table=True):
     decision, and so on."""
 
     __tablename__ = "events"
-    __table_info__ = TableInfo(public_ids=True)
+    __table_info__ = TableInfo(public_ids=True, mention="event")
     event_id: str = _id("Stable ID of the event (a slug, ending in its date where that helps).")
     kind: str = column("What sort of event it is (vocabulary event_kind).", vocabulary="event_kind")
     status: str = column(
@@ -293,7 +293,7 @@ class Budget(SQLModel, table=True):
     """A defence-spending line: an amount, a share of GDP, a target or a plan, for a period."""
 
     __tablename__ = "budgets"
-    __table_info__ = TableInfo(public_ids=True)
+    __table_info__ = TableInfo(public_ids=True, mention="budget")
     budget_id: str = _id("Stable ID of the budget line: <actor>-<what>-<period>.")
     actor_id: str = ref("The state whose spending it is.", "actors", yaml="actor")
     period_start: date | None = column(
@@ -331,7 +331,7 @@ class Statement(SQLModel, table=True):
     """Something an actor said: a verbatim quote (is_verbatim) or an attributed paraphrase."""
 
     __tablename__ = "statements"
-    __table_info__ = TableInfo(public_ids=True)
+    __table_info__ = TableInfo(public_ids=True, mention="statement")
     statement_id: str = _id("Stable ID: <speaker>--<period>--<topic slug>.")
     speaker_id: str = ref("The actor who said it.", "actors", yaml="speaker")
     said_on: date | None = column(

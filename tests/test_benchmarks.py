@@ -21,8 +21,9 @@ def _run(capsys, monkeypatch, script: str, *args: str) -> str:
 
 
 def test_load_benchmark_runs(capsys, monkeypatch):
-    text = _run(capsys, monkeypatch, "bench_load.py", "300")
-    assert "300 synthetic events" in text and "rows/s" in text and "peak memory" in text
+    text = _run(capsys, monkeypatch, "bench_load.py", "--in-process", "--invalid", "20", "1500")
+    assert "1,500 events" in text and "rows/s" in text and "pipeline / baseline" in text
+    assert "20 planted, 20 reported with file:line and reason, 0 missed, 0 other problem(s)" in text
 
 
 def test_gate_benchmark_runs_both_engines(capsys, monkeypatch):

@@ -13,7 +13,8 @@ from japan_nato.cli import app
 
 from .conftest import CURATED, sources_dir
 
-SOURCES = yaml.safe_load((CURATED / "sources.yaml").read_text(encoding="utf-8"))
+SOURCE_FILES = sorted((CURATED / "sources").glob("*.yaml"))
+SOURCES = [yaml.safe_load(p.read_text(encoding="utf-8"))["source"] for p in SOURCE_FILES]
 
 
 def _texts() -> dict[str, str]:
@@ -24,22 +25,28 @@ def _texts() -> dict[str, str]:
 
 
 def _citations():
-    """(file, record id, source, evidence) for every citation anywhere in the curated files."""
+    """(file, record id, source, evidence) for every excerpt anywhere in the curated files: every
+    excerpt of a source file is that file's source's (datasets/curated/README.md)."""
     found = []
 
-    def walk(obj, file, rid):
+    def walk(obj, file, source, rid):
         if isinstance(obj, dict):
-            rid = next((obj[k] for k in obj if k.endswith("_id") and isinstance(obj[k], str)), rid)
-            if "source" in obj and "evidence" in obj:
-                found.append((file, rid, obj["source"], obj["evidence"]))
-            for v in obj.values():
-                walk(v, file, rid)
+            rid = next(
+                (obj[k] for k in obj if (k.endswith("_id") or k in ("event", "actor")) and isinstance(obj[k], str)), rid
+            )
+            evidence = obj.get("evidence")
+            for ev in [evidence] if isinstance(evidence, str) else evidence or []:
+                found.append((file, rid, source, ev))
+            for k, v in obj.items():
+                if k != "evidence":
+                    walk(v, file, source, rid)
         elif isinstance(obj, list):
             for v in obj:
-                walk(v, file, rid)
+                walk(v, file, source, rid)
 
-    for path in sorted(CURATED.glob("*.yaml")):
-        walk(yaml.safe_load(path.read_text(encoding="utf-8")), path.name, None)
+    for path in SOURCE_FILES:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        walk(data, path.name, data["source"]["source_id"], None)
     return found
 
 
@@ -67,12 +74,14 @@ def test_every_evidence_excerpt_is_verbatim_in_its_source():
     assert not missing, "\n".join(f"{f} [{rid}] {src}: {ev!r}" for f, rid, src, ev in missing[:20])
 
 
-def test_every_verbatim_quote_is_verbatim_in_a_cited_source():
+def test_every_verbatim_quote_is_verbatim_in_its_source():
     texts = _texts()
-    statements = yaml.safe_load((CURATED / "statements.yaml").read_text(encoding="utf-8"))
-    verbatim = [s for s in statements if s["is_verbatim"]]
+    verbatim = []
+    for path in SOURCE_FILES:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        verbatim += [(data["source"]["source_id"], s) for s in data.get("statements") or [] if s["is_verbatim"]]
     assert len(verbatim) >= 20
-    bad = [s["statement_id"] for s in verbatim if not any(s["text"] in texts[c["source"]] for c in s["citations"])]
+    bad = [s["statement_id"] for source, s in verbatim if s["text"] not in texts[source]]
     assert not bad, bad
 
 

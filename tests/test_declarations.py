@@ -19,7 +19,7 @@ SCRATCH_PROBE = textwrap.dedent(
     from japan_nato.schema import catalog, dictionary
     from japan_nato.schema.arrow import arrow_schema
     from japan_nato.quality.gx_suites import suite_for
-    from japan_nato.loaders.records import record_model
+    from japan_nato.loaders.records import definition_model as record_model
     from japan_nato.loaders.stats import kind_columns
     from japan_nato.releases import metadata
 

@@ -224,20 +224,18 @@ def test_connect_to_a_release_and_latest_says_which(capsys):
 
 def test_failed_publish_leaves_every_release_as_it_was(curated_copy, tmp_path):
     """Broken curated input: publish exits 1 and no byte of any existing release changes."""
-    import yaml
+    from .curated_edit import edit, source
 
     root = tmp_path / "releases"
     shutil.copytree(REPO_RELEASES, root)
     before = {p.relative_to(root): hashlib.sha256(p.read_bytes()).hexdigest() for p in root.rglob("*") if p.is_file()}
-    path = curated_copy / "events.yaml"
-    rows = yaml.safe_load(path.read_text(encoding="utf-8"))
-    rows[0]["status"] = "happened"
-    path.write_text(yaml.safe_dump(rows, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    path = source(curated_copy, "japan-warms-up-to-nato-2024")
+    edit(path, lambda d: d["events"][0].update(status="happened"))
     args = ["publish", "--curated", str(curated_copy), "--releases", str(root)]
     if sources_dir():
         args += ["--sources-dir", str(sources_dir())]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 1
-    assert "events.yaml" in result.stderr and "status" in result.stderr and "nothing was published" in result.stderr
+    assert path.name in result.stderr and "status" in result.stderr and "nothing was published" in result.stderr
     after = {p.relative_to(root): hashlib.sha256(p.read_bytes()).hexdigest() for p in root.rglob("*") if p.is_file()}
     assert after == before

@@ -5,7 +5,7 @@ import string
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from japan_nato.loaders.curated import slugify
+from japan_nato.loaders.explode import slugify
 from japan_nato.loaders.yaml_lines import line_of, read_yaml_records
 
 keys = st.text(alphabet=string.ascii_lowercase + "_", min_size=1, max_size=12)

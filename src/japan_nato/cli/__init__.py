@@ -46,6 +46,11 @@ def _fail(lines: list[str], summary: str) -> None:
     raise typer.Exit(1)
 
 
+ALLOW_MISSING_OPTION = typer.Option(
+    False,
+    "--allow-missing-sources",
+    help="Run without the article texts: the evidence, quote and hash checks are skipped, each named.",
+)
 RELEASES_OPTION = typer.Option(None, "--releases", help="Releases folder (default: datasets/releases).")
 
 

@@ -8,6 +8,7 @@ import typer
 from rich.table import Table
 
 from japan_nato.cli import (
+    ALLOW_MISSING_OPTION,
     CURATED_OPTION,
     DB_OPTION,
     ENGINE_OPTION,
@@ -26,9 +27,12 @@ def build(
     sources_dir: Path | None = SOURCES_OPTION,
     skip_gate: bool = typer.Option(False, "--skip-gate", help="Load without the quality gate (never for releases)."),
     engine: str = ENGINE_OPTION,
+    allow_missing_sources: bool = ALLOW_MISSING_OPTION,
 ) -> None:
     """Validate the curated files, load them into a new database through the schema migrations, run the
-    quality gate, and only then replace DB. Any problem: one line each, exit 1, DB left as it was."""
+    quality gate, and only then replace DB. Any problem: one line each, exit 1, DB left as it was.
+    Without the article texts the build fails, unless --allow-missing-sources (then it names every
+    check it skipped)."""
     if not skip_gate and engine == "sql":
         from japan_nato.quality import gx_worker
 
@@ -41,8 +45,11 @@ def build(
         from japan_nato.quality.gate import gate_for_build
 
         gate = gate_for_build(sources_dir, engine=engine)
+    from japan_nato.sources import resolve_sources_dir
+
+    texts = resolve_sources_dir(sources_dir)
     try:
-        report = build_database(curated, db, gate=gate)
+        report = build_database(curated, db, gate=gate, sources_dir=texts, require_texts=not allow_missing_sources)
     except CuratedDataError as exc:
         _fail([str(p) for p in exc.problems], f"{len(exc.problems)} problem(s) in {curated}; {db} was not changed")
     except Exception as exc:  # the gate's refusal and migration/load failures
@@ -53,8 +60,22 @@ def build(
         f"built {db}: {total} rows in {len(report.counts)} tables "
         f"({', '.join(f'{k} {v:.2f}s' for k, v in report.seconds.items())})"
     )
+    for line in skipped_lines(report.load.texts_missing, report.gate):
+        err.print(line, markup=False)
     if report.gate is not None:
         out.print(report.gate.summary_line())
+
+
+def skipped_lines(texts_missing: list[str], gate) -> list[str]:
+    """Every check a build without some article texts did not run, one line each."""
+    lines = [
+        f"skipped sources[{s}]: evidence_in_source, verbatim_quote_in_source, source_sha256_matches at validation — "
+        "its text is not available (--allow-missing-sources)"
+        for s in texts_missing
+    ]
+    if gate is not None:
+        lines += [line for r in gate.skipped for line in r.lines()]
+    return lines
 
 
 @app.command()
@@ -65,10 +86,12 @@ def check(
     as_json: bool = typer.Option(False, "--json", help="Print the results as JSON instead of lines."),
     html_report: Path | None = typer.Option(None, "--html", help="Also write an HTML report a person can open."),
     engine: str = ENGINE_OPTION,
+    allow_missing_sources: bool = ALLOW_MISSING_OPTION,
 ) -> None:
     """Run the quality gate (GX suites and SQL integrity checks) on DB and record the results in its
     quality_results table. Prints one line per failure (table, key, column, check, observed value);
-    exit 1 when an error-severity check fails, 0 otherwise (warnings do not fail)."""
+    exit 1 when an error-severity check fails, 0 otherwise (warnings do not fail). Without the article
+    texts it fails, unless --allow-missing-sources (then the skipped checks are named)."""
     from japan_nato.quality.gate import report_json, run_gate
     from japan_nato.quality.reports import write_html, write_junit
 
@@ -85,7 +108,14 @@ def check(
         for line in report.failure_lines():
             err.print(line, markup=False)
         out.print(report.summary_line())
+    if report.skipped and not allow_missing_sources:
+        _fail([], f"{len(report.skipped)} check(s) need the article texts: {MISSING_TEXTS_FIX}")
     raise typer.Exit(0 if report.passed else 1)
+
+
+MISSING_TEXTS_FIX = (
+    "give --sources-dir or $JAPAN_NATO_SOURCES the folder of the texts, or --allow-missing-sources to run without"
+)
 
 
 @app.command()
@@ -108,6 +138,31 @@ def suites(
         out.print(f"{t}: {n} expectations{' (STALE: run japan-nato suites --write)' if t in stale else ''}")
     if stale:
         raise typer.Exit(1)
+
+
+@app.command()
+def fmt(
+    curated: Path = CURATED_OPTION,
+    check_only: bool = typer.Option(False, "--check", help="Change nothing; exit 1 if a file is not canonical."),
+) -> None:
+    """Write every curated file in its one canonical form: no anchors, one line per value, defaults
+    left out, fields in schema order, records sorted by ID. With --check, list the files that differ."""
+    from japan_nato.loaders.fmt import format_folder
+
+    changed, broken = format_folder(curated, check=check_only)
+    for path in broken:
+        err.print(f"{path}: cannot be read; `japan-nato build` says why", markup=False)
+    for path in changed:
+        (err if check_only else out).print(f"{'not canonical' if check_only else 'formatted'}: {path}", markup=False)
+    if broken or (check_only and changed):
+        _fail(
+            [],
+            f"{len(changed)} file(s) not in canonical form"
+            + (f", {len(broken)} unreadable" if broken else "")
+            + (": run `japan-nato fmt`" if changed else ""),
+        )
+    if not changed:
+        out.print(f"every curated file in {curated} is canonical")
 
 
 @app.command()

@@ -42,7 +42,12 @@ def publish(
     root = releases_dir(releases)
     with tempfile.TemporaryDirectory() as tmp:
         try:
-            report = build_database(curated, Path(tmp) / "release.duckdb", gate=gate_for_build(sources_dir))
+            from japan_nato.sources import resolve_sources_dir
+
+            texts = resolve_sources_dir(sources_dir)
+            report = build_database(
+                curated, Path(tmp) / "release.duckdb", gate=gate_for_build(texts), sources_dir=texts, require_texts=True
+            )
         except CuratedDataError as exc:
             _fail([str(p) for p in exc.problems], "the curated files have problems; nothing was published")
         except Exception as exc:
