@@ -33,7 +33,7 @@ lint: setup
 
 bench: setup
 	$(RUN) python benchmarks/bench_feedback.py
-	$(RUN) python benchmarks/bench_load.py 100000
+	$(RUN) python benchmarks/bench_load.py --invalid 100 10000 100000 1000000
 	$(RUN) python benchmarks/bench_gate.py 100000 1000000
 
 clean:
