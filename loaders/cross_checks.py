@@ -136,6 +136,28 @@ def _references(con) -> list[Problem]:
     return problems
 
 
+def _polymorphic(con) -> list[Problem]:
+    """A curated (record_table, record_id) pair names a staged row of an allowed table."""
+    problems = []
+    for table, table_col, id_col, allowed in catalog.polymorphic():
+        if catalog.table(table).column(id_col).derived:
+            continue
+        unions = " UNION ALL ".join(
+            f"SELECT '{t}' AS t, {_q(catalog.table(t).key)} AS k FROM {_q(stage_name(t))}" for t in allowed
+        )
+        rows = con.execute(
+            f"SELECT _file, coalesce(_key_lines[{_literal(id_col)}], _line), _record, {_q(table_col)}, {_q(id_col)} "
+            f"FROM {_q(stage_name(table))} s WHERE {_q(id_col)} IS NOT NULL AND NOT EXISTS "
+            f"(SELECT 1 FROM ({unions}) x WHERE x.t = s.{_q(table_col)} AND x.k = s.{_q(id_col)}) ORDER BY 1, 2"
+        ).fetchall()
+        for file, line, record, target, value in rows:
+            fix = f"one of: {', '.join(allowed)}" if target not in allowed else f"use an existing {target} ID"
+            problems.append(
+                Problem(file, line, record, id_col, f"names {target}[{value}], which no file defines", fix, "reference")
+            )
+    return problems
+
+
 def _singular(table: str) -> str:
     """How a curator names one record of `table` (event, role, alias, ...)."""
     spec = catalog.table(table)
@@ -211,4 +233,4 @@ def check_staged(con: duckdb.DuckDBPyConnection, unreadable: list[str]) -> list[
                 "skipped",
             )
         ]
-    return problems + _references(con) + _mentions(con) + _uncited(con)
+    return problems + _references(con) + _polymorphic(con) + _mentions(con) + _uncited(con)

@@ -169,7 +169,13 @@ def _source_file(path: Path, label: str, tree, sources_dir, require_texts, batch
                     "sha256",
                 )
             )
-    ctx = FileContext(label, source_id if isinstance(source_id, str) else None, text)
+    sections = {
+        item["starts"]: item["section"]
+        for item in raw.get("sections") or []
+        if isinstance(item, dict) and isinstance(item.get("starts"), str) and isinstance(item.get("section"), str)
+    }
+    title = raw.get("title") if isinstance(raw.get("title"), str) else None
+    ctx = FileContext(label, source_id if isinstance(source_id, str) else None, text, sections, title)
     if isinstance(source_id, str) and path.stem != source_id:
         batch.problems.append(
             Problem(

@@ -46,6 +46,25 @@ class FileContext:
     label: str  # the file as messages name it
     source_id: str | None  # the source every excerpt in the file cites (None: a registry file)
     text: str | None  # that source's article, when available
+    sections: dict[str, str] = field(default_factory=dict)  # a block's first words -> its section
+    title: str | None = None
+
+    def section_of(self, excerpt: str) -> str | None:
+        """The part of the page an excerpt comes from: the section of the line it starts in (a block
+        the source record marks, or the title's line as headline), else the body."""
+        if self.text is None:
+            return None
+        at = self.text.find(excerpt)
+        if at == -1:
+            return None
+        start = self.text.rfind("\n", 0, at) + 1
+        line = self.text[start : self.text.find("\n", at) if "\n" in self.text[at:] else len(self.text)].strip()
+        for starts, section in self.sections.items():
+            if line.startswith(starts):
+                return section
+        if self.title and line == self.title.strip():
+            return "headline"
+        return "body"
 
 
 @dataclass
@@ -122,6 +141,7 @@ def _cite(batch, ctx, table, record_id, excerpts, inherited, record, path) -> No
                 "source_id": ctx.source_id,
                 "evidence": evidence,
                 "is_inherited": inherited,
+                "section": ctx.section_of(evidence),
                 **_prov(ctx, line, record, f"{path}.evidence" if path else "evidence"),
             }
         )
@@ -277,6 +297,9 @@ def definition(table: str, raw: LineDict, ctx: FileContext, batch: Batch, model_
             )
         )
     row = {c.name: values[c.curated_name] for c in spec.columns if not c.derived}
+    for c in spec.columns:
+        if c.derived and c.references == "sources":
+            row[c.name] = ctx.source_id  # a fact of this file's source (an anomaly it carries)
     batch.rows[table].append({**row, **_prov(ctx, raw.line, record, "", raw)})
     excerpts = _excerpts(model.evidence, raw)
     _cite(batch, ctx, table, rid, excerpts, False, record, "")

@@ -76,7 +76,8 @@ def _polymorphic_check(table: str, allowed: list[str]) -> SqlCheck:
     key = primary_key(table)[0]
     sql = (
         f"WITH targets AS ({unions}) SELECT x.\"{key}\", 'record_id', x.record_table || '/' || x.record_id "
-        f'FROM "{table}" x WHERE NOT EXISTS (SELECT 1 FROM targets t WHERE t.record_table = x.record_table '
+        f'FROM "{table}" x WHERE x.record_id IS NOT NULL '
+        f"AND NOT EXISTS (SELECT 1 FROM targets t WHERE t.record_table = x.record_table "
         f"AND t.record_id = x.record_id) ORDER BY 1"
     )
     return SqlCheck(
@@ -183,8 +184,49 @@ WHERE e.status = 'occurred' AND e.start_on > s.latest ORDER BY 1
 """
 
 
+def _attribution_checks() -> list[SqlCheck]:
+    from japan_nato.quality import attribution_checks as a
+
+    checks = [
+        SqlCheck(
+            f"{column}_in_evidence",
+            table,
+            "error",
+            f"{table}.{column} occurs in one of the row's evidence excerpts",
+            _query_check(a.in_evidence_sql(table, column)),
+            column,
+        )
+        for table, column in a.evidence_columns()
+    ]
+    declared = {(c.table, c.name) for c in catalog.columns()}
+    if ("statements", "asserted_by") in declared:
+        checks.append(
+            SqlCheck(
+                "verbatim_quote_is_not_the_authors",
+                "statements",
+                "error",
+                "a verbatim quote is a reported actor's or a relayed one, not the author's",
+                _query_check(a.VERBATIM_NOT_AUTHOR_SQL),
+                "asserted_by",
+            )
+        )
+    if ("quantities", "qualifier") in declared:
+        checks.append(
+            SqlCheck(
+                "qualifier_matches_low_high",
+                "quantities",
+                "error",
+                "at least / over: low and no high; at most / under: high and no low; exact: both",
+                _query_check(a.QUALIFIER_SQL),
+                "qualifier",
+            )
+        )
+    return checks
+
+
 def sql_checks() -> list[SqlCheck]:
     checks: list[SqlCheck] = [_reference_check(t, c, r) for t, c, r in catalog.references()]
+    checks += _attribution_checks()
     checks += [_polymorphic_check(t, allowed) for t, _, _, allowed in catalog.polymorphic()]
     checks += [_composite_key_check(t, cols) for t, cols in composite_keys()]
     checks += [_cited_check(t) for t in catalog.cited_tables()]

@@ -138,10 +138,11 @@ def _column_expectations(c: catalog.ColumnSpec) -> list[dict]:
             )
         )
     if c.required_when:
-        other, value = c.required_when
-        ex.append(
-            _e("expect_column_values_to_not_be_null", f"{value}_has_{c.name}", column=c.name, **_when(other, value))
-        )
+        other, values = c.required_when
+        for value in (values,) if isinstance(values, str) else values:
+            ex.append(
+                _e("expect_column_values_to_not_be_null", f"{value}_has_{c.name}", column=c.name, **_when(other, value))
+            )
     if c.required_with:
         ex.append(
             _e(

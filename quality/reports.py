@@ -70,3 +70,41 @@ Source texts: {html.escape(str(report.sources_dir) if report.sources_dir else "n
 {"".join(rows)}</table></body></html>
 """
     path.write_text(page, encoding="utf-8")
+
+
+def write_problems_junit(problems: list, path: Path, suite: str = "curated files") -> None:
+    """A build that stopped at validation: one failing test case per problem, so a CI system shows
+    them exactly when the build fails."""
+    root = ET.Element("testsuites", name="japan-nato build", tests=str(len(problems)), failures=str(len(problems)))
+    by_file = defaultdict(list)
+    for p in problems:
+        by_file[p.file].append(p)
+    for file, items in sorted(by_file.items()):
+        s = ET.SubElement(root, "testsuite", name=f"{suite}: {file}", tests=str(len(items)), failures=str(len(items)))
+        for p in items:
+            case = ET.SubElement(
+                s, "testcase", classname=file, name=f"{p.line or '-'}: {p.record or ''} {p.field or ''}".strip()
+            )
+            ET.SubElement(case, "failure", message=p.message, type=p.code).text = str(p)
+    ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
+
+
+def write_problems_html(problems: list, path: Path) -> None:
+    rows = "".join(
+        f"<tr class='error'><td>{html.escape(p.file)}:{p.line or ''}</td><td>{html.escape(p.record or '')}</td>"
+        f"<td>{html.escape(p.field or '')}</td><td>{html.escape(p.message)}</td><td>{html.escape(p.code)}</td>"
+        f"<td>{html.escape(p.fix)}</td></tr>"
+        for p in problems
+    )
+    path.write_text(
+        f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>japan-nato build problems</title><style>
+body{{font:14px system-ui,sans-serif;margin:2em}} table{{border-collapse:collapse}}
+td,th{{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}}
+tr.error td:first-child{{background:#f8d0d0}}
+</style></head><body><h1>japan-nato build: {len(problems)} problem(s) in the curated files</h1>
+<p>Nothing was built; fix each line below (file and line, record, field, what is wrong, how to fix).</p>
+<table><tr><th>where</th><th>record</th><th>field</th><th>problem</th><th>reason</th><th>fix</th></tr>{rows}</table>
+</body></html>
+""",
+        encoding="utf-8",
+    )

@@ -51,7 +51,7 @@ class ColumnInfo:
     minimum: float | None = None
     maximum: float | None = None
     exclusive_minimum: bool = False
-    required_when: tuple[str, str] | None = None
+    required_when: tuple[str, str | tuple[str, ...]] | None = None
     required_with: str | None = None
     unit: str | None = None
     unit_from: str | None = None
@@ -59,6 +59,7 @@ class ColumnInfo:
     derived: bool = False
     max_length: int | None = None
     public_id: bool = False
+    in_evidence: bool = False
 
     def as_info(self) -> dict[str, Any]:
         return {"japan_nato": asdict(self)}
@@ -80,7 +81,7 @@ def column(
     minimum: float | None = None,
     maximum: float | None = None,
     exclusive_minimum: bool = False,
-    required_when: tuple[str, str] | None = None,
+    required_when: tuple[str, str | tuple[str, ...]] | None = None,
     required_with: str | None = None,
     unit: str | None = None,
     unit_from: str | None = None,
@@ -88,6 +89,7 @@ def column(
     derived: bool = False,
     max_length: int | None = None,
     public_id: bool = False,
+    in_evidence: bool = False,
 ):
     """Declare a column.
 
@@ -102,13 +104,14 @@ def column(
         precision requires the date.
     at_least: another column this one may not be below (end >= start, high >= low).
     minimum / maximum / exclusive_minimum: a numeric range.
-    required_when: (column, value): required on rows where that column has that value.
+    required_when: (column, value or values): required on rows where that column has one of them.
     required_with: required on rows where that other column is not null.
     unit: the unit of a number; unit_from: the column that holds its unit.
     yaml: the field's name in the curated files when it differs (references drop the _id).
     derived: filled by the loader, never written by curators.
     max_length: the longest text allowed.
     public_id: a curated, stable ID others may cite (removing one is a breaking change).
+    in_evidence: the value occurs, character for character, in one of the row's evidence excerpts.
     """
     if format == "slug" and max_length is None and not derived:
         max_length = MAX_ID_LENGTH  # IDs curators write; derived ones join several of them
@@ -133,6 +136,7 @@ def column(
         derived,
         max_length,
         public_id,
+        in_evidence,
     )
     return Field(
         default=default, primary_key=primary_key, description=description, sa_column_kwargs={"info": info.as_info()}

@@ -47,7 +47,9 @@ def _rules(c: catalog.ColumnSpec) -> list[str]:
     if c.maximum is not None:
         rules.append(f"≤ {_number(c.maximum)}")
     if c.required_when:
-        rules.append(f"required when `{c.required_when[0]}` is `{c.required_when[1]}`")
+        other, values = c.required_when
+        values = (values,) if isinstance(values, str) else values
+        rules.append(f"required when `{other}` is " + " or ".join(f"`{v}`" for v in values))
     if c.required_with:
         rules.append(f"required with `{c.required_with}`")
     if c.unit:

@@ -55,7 +55,7 @@ class Source(SQLModel, table=True):
         default=None,
         precision="published_on_precision",
     )
-    published_on_precision: str = _precision("the publication date")
+    published_on_precision: str = _precision("the publication date", default=UNKNOWN)
     date_note: str | None = column("How the publication date was inferred (the articles print none).", default=None)
     url: str | None = column("Where the article was published, when known.", default=None)
     sha256: str = column("sha256 of the article text's bytes (lowercase hex).", format="sha256")
@@ -233,7 +233,7 @@ class Event(SQLModel, table=True):
         date_required=False,
         at_least="start_on",
     )
-    date_precision: str = _precision("start_on and end_on")
+    date_precision: str = _precision("start_on and end_on", default=UNKNOWN)
     agreement_id: str | None = ref("The agreement the event belongs to.", "agreements", default=None, yaml="agreement")
     note: str | None = note()
     outside_knowledge: str | None = outside_knowledge()
@@ -304,7 +304,7 @@ class Budget(SQLModel, table=True):
     period_end: date | None = column(
         "Last day of the period, when the article gives one.", default=None, at_least="period_start"
     )
-    period_precision: str = _precision("period_start")
+    period_precision: str = _precision("period_start", default=UNKNOWN)
     amount: float | None = column(
         "The amount, in currency; empty when only a share of GDP is stated.",
         default=None,
@@ -339,7 +339,7 @@ class Statement(SQLModel, table=True):
         default=None,
         precision="said_precision",
     )
-    said_precision: str = _precision("said_on")
+    said_precision: str = _precision("said_on", default=UNKNOWN)
     text: str = column("The words: character for character when is_verbatim, else a close paraphrase.")
     is_verbatim: bool = column("True when text occurs character for character in a cited article.")
     event_id: str | None = ref("The event it was said at or about.", "events", default=None, yaml="event")

@@ -99,7 +99,7 @@ BREAKS = {
     ),
     "date with unknown precision": (
         S2026,
-        _first("statements", lambda r: r.get("said_precision") == "unknown")(_set(said_on="2024-01-01")),
+        _first("statements", lambda r: r.get("said_precision", "unknown") == "unknown")(_set(said_on="2024-01-01")),
         "statements",
         "said_precision is unknown",
     ),

@@ -28,6 +28,8 @@ def build(
     skip_gate: bool = typer.Option(False, "--skip-gate", help="Load without the quality gate (never for releases)."),
     engine: str = ENGINE_OPTION,
     allow_missing_sources: bool = ALLOW_MISSING_OPTION,
+    junit: Path | None = typer.Option(None, "--junit", help="Also write JUnit XML (the gate's, or the problems')."),
+    html_report: Path | None = typer.Option(None, "--html", help="Also write an HTML report, failed or not."),
 ) -> None:
     """Validate the curated files, load them into a new database through the schema migrations, run the
     quality gate, and only then replace DB. Any problem: one line each, exit 1, DB left as it was.
@@ -51,10 +53,13 @@ def build(
     try:
         report = build_database(curated, db, gate=gate, sources_dir=texts, require_texts=not allow_missing_sources)
     except CuratedDataError as exc:
+        _reports(junit, html_report, problems=exc.problems)
         _fail([str(p) for p in exc.problems], f"{len(exc.problems)} problem(s) in {curated}; {db} was not changed")
     except Exception as exc:  # the gate's refusal and migration/load failures
+        _reports(junit, html_report, gate=getattr(exc, "report", None))
         lines = getattr(exc, "lines", None) or [f"{type(exc).__name__}: {exc}"]
         _fail(lines, f"build failed; {db} was not changed")
+    _reports(junit, html_report, gate=report.gate)
     total = sum(report.counts.values())
     out.print(
         f"built {db}: {total} rows in {len(report.counts)} tables "
@@ -64,6 +69,22 @@ def build(
         err.print(line, markup=False)
     if report.gate is not None:
         out.print(report.gate.summary_line())
+
+
+def _reports(junit: Path | None, html_report: Path | None, problems=None, gate=None) -> None:
+    """The reports a reviewer reads, written whether the build passed or failed."""
+    from japan_nato.quality import reports
+
+    if problems is not None:
+        if junit:
+            reports.write_problems_junit(problems, junit)
+        if html_report:
+            reports.write_problems_html(problems, html_report)
+    elif gate is not None:
+        if junit:
+            reports.write_junit(gate, junit)
+        if html_report:
+            reports.write_html(gate, html_report)
 
 
 def skipped_lines(texts_missing: list[str], gate) -> list[str]:
@@ -163,6 +184,51 @@ def fmt(
         )
     if not changed:
         out.print(f"every curated file in {curated} is canonical")
+
+
+@app.command("add-source")
+def add_source(
+    path: Path = typer.Argument(..., help="The article's text (UTF-8), as it will sit in the sources directory."),
+    curated: Path = CURATED_OPTION,
+    source_id: str | None = typer.Option(None, "--id", help="The source's ID (default: from its title and year)."),
+    url: str | None = typer.Option(None, "--url", help="Where the article was published."),
+    publisher: str | None = typer.Option(None, "--publisher", help="The publisher's name."),
+) -> None:
+    """Register an article: write sources/<id>.yaml with its source record and a `candidates:`
+    section (quotes with speaker candidates, dates, figures, actors) that the build ignores until a
+    curator confirms each one. Copy the text into the sources directory too."""
+    from japan_nato.loaders.drafting import draft_source
+
+    if not path.is_file():
+        _fail([f"{path}: no such file"], "give the path of the article's text")
+    try:
+        target, drafted = draft_source(path, curated, source_id, url, publisher)
+    except (FileExistsError, UnicodeDecodeError) as exc:
+        _fail([str(exc)], "nothing was written")
+    counts = ", ".join(f"{len(v)} {k}" for k, v in drafted.items())
+    out.print(f"wrote {target}: source record and candidates ({counts})", markup=False)
+
+
+@app.command()
+def coverage(
+    curated: Path = CURATED_OPTION,
+    sources_dir: Path | None = SOURCES_OPTION,
+    show: int = typer.Option(10, "--show", help="Uncited sentences to list per source (0: all)."),
+) -> None:
+    """Per source: how much of the article's text the data cites, and the sentences no row cites."""
+    from japan_nato.loaders.coverage import coverage as measure
+    from japan_nato.sources import resolve_sources_dir
+
+    texts = resolve_sources_dir(sources_dir)
+    if texts is None:
+        _fail([], "coverage needs the article texts: give --sources-dir or $JAPAN_NATO_SOURCES")
+    for c in measure(curated, texts):
+        out.print(
+            f"{c.source_id}: {c.share:.0%} of {c.characters:,} characters cited; {len(c.uncited)} sentence(s) uncited",
+            markup=False,
+        )
+        for line, sentence in c.uncited[: show or None]:
+            out.print(f"  line {line}: {sentence}", markup=False, soft_wrap=True)
 
 
 @app.command()

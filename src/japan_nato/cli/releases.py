@@ -72,23 +72,41 @@ def publish(
 @app.command()
 def diff(
     old: str = typer.Argument(..., help="A version (1.0.0, latest) or a release folder."),
-    new: str = typer.Argument(..., help="A version or a release folder."),
+    new: str = typer.Argument(..., help="A version, a release folder, or a built database (a .duckdb file)."),
     releases: Path | None = RELEASES_OPTION,
     as_json: bool = typer.Option(False, "--json", help="Print the diff as JSON."),
+    markdown: bool = typer.Option(False, "--markdown", help="Print it as Markdown, with old and new values."),
 ) -> None:
-    """Rows added, removed and changed per table between two releases, and their schema changes."""
+    """Rows added, removed and changed per table between two releases (or a release and a built
+    database), and their schema changes."""
+    import tempfile
+
     from japan_nato.releases import ReleaseError, diff_releases, release_path, releases_dir
 
     root = releases_dir(releases)
-    try:
-        a, b = release_path(root, old), release_path(root, new)
-    except ReleaseError as exc:
-        _fail([], str(exc))
-    result = diff_releases(a, b, a.name, b.name)
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            a = release_path(root, old)
+            if new.endswith(".duckdb"):
+                from japan_nato.releases.export import export_tables
+
+                if not Path(new).is_file():
+                    raise ReleaseError(f"{new}: no such database; run `japan-nato build` first")
+                b = Path(tmp)
+                export_tables(Path(new), b, "candidate", None)
+                label = new
+            else:
+                b = release_path(root, new)
+                label = b.name
+        except ReleaseError as exc:
+            _fail([], str(exc))
+        result = diff_releases(a, b, a.name, label)
     if as_json:
         import json
 
         out.print_json(json.dumps(result.to_dict()))
+    elif markdown:
+        print(result.markdown())
     else:
         for line in result.lines():
             out.print(line, markup=False, soft_wrap=True)

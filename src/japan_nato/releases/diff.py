@@ -46,6 +46,7 @@ class TableDiff:
     rows_changed: dict[str, list[str]] = field(default_factory=dict)  # key -> changed columns
     # What readers see about the data changed, not the data: "events.start_on: now required".
     metadata_changed: list[str] = field(default_factory=list)
+    values: dict[str, dict[str, list]] = field(default_factory=dict)  # key -> column -> [old, new]
 
     def metadata_summary(self) -> str:
         """["a now required", "b now required", "a description added"] -> "2 column(s) now required, ..."."""
@@ -78,6 +79,41 @@ class ReleaseDiff:
     def bump(self) -> str | None:
         """The bump today's rule gives (`bump_rule`)."""
         return bump_rule(self.tables)
+
+    def markdown(self, limit: int = 20) -> str:
+        """The diff for a reviewer: per table, rows added and removed, and each changed value with
+        its old and new text."""
+        out = [f"### Data diff {self.old or '(nothing)'} → {self.new}: bump **{self.bump or 'none'}**", ""]
+        changed = [t for t in self.tables if not t.empty]
+        if not changed:
+            return "\n".join(out + ["No change.", ""])
+        for t in changed:
+            out.append(f"#### `{t.table}`" + (f" (table {t.status})" if t.status != "same" else ""))
+            for label, cols in (("added", t.columns_added), ("removed", t.columns_removed)):
+                out += [f"- column {label}: `{c}`" for c in cols]
+            out += [f"- column retyped: `{c}` ({v})" for c, v in t.columns_retyped.items()]
+            if t.metadata_changed:
+                out.append(f"- metadata: {t.metadata_summary()}")
+            for label, keys in (("added", t.rows_added), ("removed", t.rows_removed)):
+                if keys:
+                    shown = ", ".join(f"`{k}`" for k in keys[:limit])
+                    more = f" and {len(keys) - limit} more" if len(keys) > limit else ""
+                    out.append(f"- {len(keys)} row(s) {label}: {shown}{more}")
+            if t.rows_changed:
+                out += [
+                    "",
+                    f"{len(t.rows_changed)} row(s) changed:",
+                    "",
+                    "| row | column | old | new |",
+                    "|---|---|---|---|",
+                ]
+                for k, cols in list(t.values.items())[:limit]:
+                    for c, (old, new) in cols.items():
+                        out.append(f"| `{k}` | `{c}` | {_cell(old)} | {_cell(new)} |")
+                if len(t.rows_changed) > limit:
+                    out.append(f"| … | | {len(t.rows_changed) - limit} more row(s) | |")
+            out.append("")
+        return "\n".join(out)
 
     def to_dict(self) -> dict:
         return {
@@ -114,6 +150,12 @@ class ReleaseDiff:
                 more = f"; … {len(items) - limit} more" if len(items) > limit else ""
                 out.append(f"  {t.table}: {len(items)} row(s) changed: {shown}{more}")
         return out
+
+
+def _cell(value) -> str:
+    text = "NULL" if value is None else str(value)
+    text = text if len(text) <= 160 else text[:157] + "…"
+    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def _parquet_schema(path: Path) -> dict[str, str]:
@@ -166,7 +208,11 @@ def diff_table(table: str, old: Path | None, new: Path | None) -> TableDiff:
     common = [c for c in a if c in b and c not in d.columns_retyped and c not in keys]
     key_expr = " || ' | ' || ".join(f'CAST(coalesce(x."{k}", y."{k}") AS VARCHAR)' for k in keys)
     on = " AND ".join(f'x."{k}" = y."{k}"' for k in keys)
-    changed_cols = ", ".join(f'CASE WHEN x."{c}" IS DISTINCT FROM y."{c}" THEN \'{c}\' END' for c in common)
+    changed_cols = ", ".join(
+        f'CASE WHEN x."{c}" IS DISTINCT FROM y."{c}" '
+        f'THEN [\'{c}\', CAST(x."{c}" AS VARCHAR), CAST(y."{c}" AS VARCHAR)] END'
+        for c in common
+    )
     con = duckdb.connect()
     try:
         rows = con.execute(f"""
@@ -182,7 +228,8 @@ def diff_table(table: str, old: Path | None, new: Path | None) -> TableDiff:
         elif is_gone:
             d.rows_removed.append(k)
         elif changed:
-            d.rows_changed[k] = changed
+            d.rows_changed[k] = [c for c, _, _ in changed]
+            d.values[k] = {c: [old, new] for c, old, new in changed}
     return d
 
 
