@@ -6,7 +6,7 @@ UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 RUN := $(UV) run --locked --no-sync
 export GX_ANALYTICS_ENABLED := False
 
-.PHONY: setup build test test-all lint bench clean
+.PHONY: setup build test test-browser test-all lint bench clean
 
 $(UV):
 	python3 -m pip install --user --quiet "uv>=0.5"
@@ -17,12 +17,18 @@ $(UV):
 setup: $(UV)
 	$(UV) sync --locked --python 3.11 --compile-bytecode
 	$(RUN) python -m compileall -q src schema loaders quality benchmarks
+	@# Published releases never change: their files are read-only on disk (git does not keep the mode).
+	@chmod a-w datasets/releases/*/* 2>/dev/null || true
 
 build: setup
 	$(RUN) japan-nato build
 
 test: setup
 	$(RUN) pytest
+
+# The release site in headless Chromium (needs chromium, graphviz and npm: .ci/run installs them).
+test-browser: setup
+	$(RUN) pytest -m browser
 
 test-all: setup
 	$(RUN) pytest -m ""

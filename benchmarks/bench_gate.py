@@ -28,11 +28,12 @@ def make_db(path: Path, n: int) -> None:
     migrate.upgrade(path)
     con = duckdb.connect(str(path))
     con.execute(f"""
-        INSERT INTO events SELECT
-            'synthetic-event-' || i, list_extract([{KINDS}], (i % 5 + 1)::INTEGER),
-            CASE WHEN i % 4 = 0 THEN 'ongoing' ELSE 'occurred' END, 'Synthetic event ' || i,
-            CASE WHEN i % 2 = 0 THEN 'Tokyo' ELSE NULL END,
-            DATE '2020-01-01' + INTERVAL (i % 60) MONTH, NULL, 'month', NULL, NULL, NULL
+        INSERT INTO events BY NAME SELECT
+            'synthetic-event-' || i AS event_id, list_extract([{KINDS}], (i % 5 + 1)::INTEGER) AS kind,
+            CASE WHEN i % 4 = 0 THEN 'ongoing' ELSE 'occurred' END AS status, 'Synthetic event ' || i AS summary,
+            CASE WHEN i % 2 = 0 THEN 'Tokyo' ELSE NULL END AS location,
+            DATE '2020-01-01' + INTERVAL (i % 60) MONTH AS start_on, 'month' AS date_precision,
+            'stated' AS date_basis, 'stated' AS certainty
         FROM range({n}) t(i)""")
     con.close()
 

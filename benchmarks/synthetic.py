@@ -24,7 +24,7 @@ ACTORS = ["jpn", "prk", "rus", "nato", "chn"]
 # loader must give it.
 PLANTS = {
     "unknown actor": ("{{actor: {b}, role: target}}", "{{actor: nowhere-{b}, role: target}}", "reference"),
-    "unknown status": ("status: occurred", "status: happened", "invalid"),
+    "unknown status": ("status: occurred", "status: happened", "vocabulary"),
     "month date not on the 1st": ("start_on: 2025-{m}-01", "start_on: 2025-{m}-17", "date"),
     "excerpt not in the article": (EXCERPT, EXCERPT.replace("first", "frist"), "evidence"),
     "figure not a number": ("low: {low},", "low: many,", "invalid"),
@@ -60,12 +60,14 @@ def _event(i: int) -> list[str]:
         f"  summary: Synthetic event number {i}",
         f"  start_on: 2025-{i % 12 + 1:02d}-01",
         "  date_precision: month",
+        "  date_basis: stated",
+        "  certainty: stated",
         "  actors:",
         f"  - {{actor: {a}, role: initiator}}",
         f"  - {{actor: {b}, role: target}}",
         "  quantities:",
         f"  - {{quantity_id: synthetic-event-{i}--missiles, measure: missiles, low: {i % 7}, high: {i % 7 + 2}, "
-        "unit: count}",
+        "unit: count, qualifier: exact, certainty: stated}",
         f"  evidence: {EXCERPT}",
     ]
 
@@ -91,6 +93,7 @@ def write_synthetic(
             "  publisher_actor: synthetic-publisher",
             "  published_on: 2026-01-01",
             "  published_on_precision: month",
+            "  published_on_basis: inferred",
             f"  sha256: {sha}",
             f"  evidence: {SOURCE_EXCERPT}",
             "events:",

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
-from japan_nato.loaders.curated import DEFAULT_CURATED_DIR, LoadReport, load_curated
+from japan_nato.loaders.curated import DEFAULT_CURATED_DIR, LoadReport, OnStep, load_curated
 from japan_nato.schema import catalog, template
 
 DEFAULT_DB = Path("build/japan_nato.duckdb")
@@ -60,7 +60,9 @@ def _remove(path: Path) -> None:
 MEMORY_LIMIT = "1GB"
 
 
-def load_into(db: Path, curated_dir: Path, sources_dir: Path | None, require_texts: bool) -> LoadReport:
+def load_into(
+    db: Path, curated_dir: Path, sources_dir: Path | None, require_texts: bool, on_step: OnStep | None = None
+) -> LoadReport:
     """Stream the curated files into the migrated database `db`.
 
     Each staged batch commits on its own: DuckDB keeps a transaction's uncommitted rows in memory
@@ -72,7 +74,7 @@ def load_into(db: Path, curated_dir: Path, sources_dir: Path | None, require_tex
     """
     con = duckdb.connect(str(db), config={"memory_limit": MEMORY_LIMIT, "preserve_insertion_order": False})
     try:
-        report = load_curated(curated_dir, con, sources_dir, require_texts)
+        report = load_curated(curated_dir, con, sources_dir, require_texts, on_step)
         describe(con)
     finally:
         con.close()
@@ -85,12 +87,14 @@ def build_database(
     gate: Callable[[Path], object] | None = None,
     sources_dir: Path | None = None,
     require_texts: bool = False,
+    on_step: OnStep | None = None,
 ) -> BuildReport:
     """Build `db_path` from `curated_dir`. Raises CuratedDataError or BuildError; then nothing changed.
 
     Excerpts, quotes and hashes are checked against the texts in `sources_dir` while each file is
     read; `require_texts` makes a missing text a problem (the command line's default).
     `gate(tmp_db)` runs on the new file before it replaces the old one and raises to refuse it.
+    `on_step(step, done, total)` hears of each step (migrate, validate per file, ..., gate).
     """
     db_path = Path(db_path)
     timings: dict[str, float] = {}
@@ -98,13 +102,17 @@ def build_database(
     tmp = db_path.with_name(f".{db_path.name}.{os.getpid()}.building")
     _remove(tmp)
     try:
+        if on_step:
+            on_step("migrate", None, None)
         t0 = time.perf_counter()
         template.new_database(tmp)
         timings["migrate"] = time.perf_counter() - t0
-        load = load_into(tmp, curated_dir, sources_dir, require_texts)
+        load = load_into(tmp, curated_dir, sources_dir, require_texts, on_step)
         timings.update(load.seconds)
         gate_result = None
         if gate is not None:
+            if on_step:
+                on_step("gate", None, None)
             t0 = time.perf_counter()
             gate_result = gate(tmp)
             timings["gate"] = time.perf_counter() - t0

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +27,14 @@ from japan_nato.loaders.problems import CuratedDataError, Problem
 from japan_nato.loaders.records import mention_keys, registry_tables, source_tables
 from japan_nato.loaders.yaml_lines import LineDict, read_yaml, records_of
 from japan_nato.schema.vocab import VOCABULARIES
+
+# Told of each step as it starts: (step, items done, items in all) — None when not counted.
+OnStep = Callable[[str, int | None, int | None], None]
+
+
+def _quiet(step: str, done: int | None, total: int | None) -> None:
+    pass
+
 
 DEFAULT_CURATED_DIR = Path("datasets/curated")
 REGISTRY, SOURCES = "registry", "sources"
@@ -174,6 +183,8 @@ def _source_file(path: Path, label: str, tree, sources_dir, require_texts, batch
         for item in raw.get("sections") or []
         if isinstance(item, dict) and isinstance(item.get("starts"), str) and isinstance(item.get("section"), str)
     }
+    if text is not None:
+        _check_block_starts(raw, text, label, source_id, batch)
     title = raw.get("title") if isinstance(raw.get("title"), str) else None
     ctx = FileContext(label, source_id if isinstance(source_id, str) else None, text, sections, title)
     if isinstance(source_id, str) and path.stem != source_id:
@@ -237,15 +248,20 @@ def load_curated(
     con: duckdb.DuckDBPyConnection,
     sources_dir: Path | None = None,
     require_texts: bool = True,
+    on_step: OnStep | None = None,
 ) -> LoadReport:
-    """Validate, stage and check every curated file into `con` (inside the caller's transaction)."""
+    """Validate, stage and check every curated file into `con` (inside the caller's transaction).
+    `on_step(step, done, total)` hears of each file validated and each later step."""
     curated_dir = Path(curated_dir)
+    on_step = on_step or _quiet
     t0 = time.perf_counter()
     registry, sources, problems = _files(curated_dir)
+    total = len(registry) + len(sources)
     report = LoadReport({})
     staging.create_staging(con)
     batch, unreadable, staged_s = Batch(), [], 0.0
-    for path in [*registry, *sources]:
+    for done, path in enumerate([*registry, *sources]):
+        on_step("validate", done, total)
         label = str(path)
         tree, file_problems = read_yaml(path, label)
         report.files += 1
@@ -285,11 +301,13 @@ def load_curated(
     report.excerpts_checked = batch.excerpts_checked
     report.seconds["validate"] = time.perf_counter() - t0 - staged_s
     report.seconds["stage"] = staged_s
+    on_step("cross_checks", None, None)
     t1 = time.perf_counter()
     problems.extend(check_staged(con, unreadable))
     report.seconds["cross_checks"] = time.perf_counter() - t1
     if problems:
         raise CuratedDataError(problems)
+    on_step("load", None, None)
     t2 = time.perf_counter()
     vocab = [
         {"vocabulary": v, "value": value, "description": d}
@@ -299,3 +317,23 @@ def load_curated(
     report.counts = staging.publish_rows(con, vocab)
     report.seconds["load"] = time.perf_counter() - t2
     return report
+
+
+def _check_block_starts(raw, text: str, label: str, source_id, batch: Batch) -> None:
+    """A page block's first words must be the article's own, or no excerpt could fall in it."""
+    items = raw.get("sections") or []
+    lines = getattr(items, "item_lines", [])
+    for index, item in enumerate(items):
+        starts = item.get("starts") if isinstance(item, dict) else None
+        if isinstance(starts, str) and starts not in text:
+            batch.problems.append(
+                Problem(
+                    label,
+                    lines[index] if index < len(lines) else raw.key_lines.get("sections"),
+                    f"sources[{source_id}]",
+                    f"sections[{index}].starts",
+                    f"{starts[:60]!r} is not in the article",
+                    "copy the block's first words from the article, character for character",
+                    "section_start",
+                )
+            )

@@ -50,18 +50,25 @@ class FileContext:
     title: str | None = None
 
     def section_of(self, excerpt: str) -> str | None:
-        """The part of the page an excerpt comes from: the section of the line it starts in (a block
-        the source record marks, or the title's line as headline), else the body."""
+        """The part of the page an excerpt comes from. A block the source record marks starts at each
+        place its first words occur and runs to the end of that line (so a photo credit can follow its
+        caption on one line); an excerpt takes the latest block started on its line at or before it,
+        else headline when its line is the title, else body."""
         if self.text is None:
             return None
         at = self.text.find(excerpt)
         if at == -1:
             return None
-        start = self.text.rfind("\n", 0, at) + 1
-        line = self.text[start : self.text.find("\n", at) if "\n" in self.text[at:] else len(self.text)].strip()
-        for starts, section in self.sections.items():
-            if line.startswith(starts):
-                return section
+        line_start = self.text.rfind("\n", 0, at) + 1
+        best, section = -1, None
+        for starts, kind in self.sections.items():
+            found = self.text.rfind(starts, line_start, at + len(starts))
+            if found > best:
+                best, section = found, kind
+        if section is not None:
+            return section
+        line_end = self.text.find("\n", at)
+        line = self.text[line_start : line_end if line_end != -1 else len(self.text)].strip()
         if self.title and line == self.title.strip():
             return "headline"
         return "body"
@@ -98,6 +105,8 @@ def _fix_for(error: dict) -> tuple[str, str]:
     kind = error["type"]
     if kind == "missing":
         return "missing", "add this field"
+    if kind == "vocabulary":
+        return "vocabulary", "use an allowed value (docs/data-dictionary.md says what each one means)"
     if kind == "extra_forbidden":
         return "unknown-field", "remove it or correct its spelling (see datasets/curated/README.md)"
     if kind.startswith(("float", "int", "bool", "string", "list", "dict", "model")) and kind != "value_error":
@@ -114,7 +123,7 @@ def validate(model_cls, raw: LineDict, ctx: FileContext, record: str, path: str,
             loc = tuple(err["loc"])
             code, fix = _fix_for(err)
             message = err["msg"].removeprefix("Value error, ")
-            if err["type"] not in ("missing", "extra_forbidden", "value_error") and "input" in err:
+            if err["type"] not in ("missing", "extra_forbidden", "value_error", "vocabulary") and "input" in err:
                 message = f"{message} (got {err['input']!r})"
             dotted = ".".join(str(p) for p in (path.split(".") if path else []) + list(loc))
             batch.problems.append(_problem(ctx, line_of(raw, loc), record, dotted, message, fix, code))

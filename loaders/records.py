@@ -23,6 +23,7 @@ from japan_nato.schema import catalog
 from japan_nato.schema.declare import FORMATS, format_regex
 from japan_nato.schema.vocab import VOCABULARIES
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, StrictBool, create_model
+from pydantic_core import PydanticCustomError
 
 SLUG_RE = format_regex("slug")
 MAX_TEXT = 4000  # characters of free text (a note, a summary) unless the column declares less
@@ -45,7 +46,12 @@ def _vocab_checker(name: str):
 
     def check(value: str) -> str:
         if value not in allowed:
-            raise ValueError(f"{value!r} is not an allowed {name}; use one of: {', '.join(allowed)}")
+            # Its own error type, so the problem carries reason code `vocabulary`, not `invalid`.
+            raise PydanticCustomError(
+                "vocabulary",
+                "{value} is not an allowed {name}; use one of: {allowed}",
+                {"value": repr(value), "name": name, "allowed": ", ".join(allowed)},
+            )
         return value
 
     return check

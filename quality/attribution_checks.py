@@ -3,6 +3,7 @@ row with its citations or one column with another, which GX cannot express.
 
 - a value declared `in_evidence` (a hedge) occurs in one of its row's evidence excerpts;
 - a verbatim quote is a reported actor's or a relayed one, never the article author's own words;
+- the author's own analysis has the article's author or publisher as its speaker;
 - a figure's qualifier agrees with its low and high (at least / over: no high; at most / under: no
   low; exact: both, as printed).
 """
@@ -25,6 +26,19 @@ def in_evidence_sql(table: str, column: str) -> str:
 VERBATIM_NOT_AUTHOR_SQL = """
 SELECT statement_id, 'asserted_by', 'a verbatim quote asserted by the author' FROM statements
 WHERE is_verbatim AND asserted_by = 'author' ORDER BY 1
+"""
+
+# The author's own analysis is the article's: its speaker is the author or the publisher of an
+# article that cites it (an actor's words are asserted_by actor; someone else's report, relayed).
+AUTHOR_IS_THE_ARTICLES_SQL = """
+SELECT s.statement_id, 'speaker_id', 'asserted by the author, but ' || s.speaker_id
+       || ' is neither the author nor the publisher of an article citing it'
+FROM statements s
+WHERE s.asserted_by = 'author' AND NOT EXISTS (
+    SELECT 1 FROM citations c JOIN sources src ON src.source_id = c.source_id
+    WHERE c.record_table = 'statements' AND c.record_id = s.statement_id
+      AND s.speaker_id IN (src.author_actor_id, src.publisher_actor_id))
+ORDER BY 1
 """
 
 QUALIFIER_SQL = """

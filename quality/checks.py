@@ -210,6 +210,16 @@ def _attribution_checks() -> list[SqlCheck]:
                 "asserted_by",
             )
         )
+        checks.append(
+            SqlCheck(
+                "authors_statement_is_the_articles",
+                "statements",
+                "error",
+                "a statement asserted by the author has the citing article's author or publisher as speaker",
+                _query_check(a.AUTHOR_IS_THE_ARTICLES_SQL),
+                "speaker_id",
+            )
+        )
     if ("quantities", "qualifier") in declared:
         checks.append(
             SqlCheck(

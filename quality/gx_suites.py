@@ -143,13 +143,13 @@ def _column_expectations(c: catalog.ColumnSpec) -> list[dict]:
             ex.append(
                 _e("expect_column_values_to_not_be_null", f"{value}_has_{c.name}", column=c.name, **_when(other, value))
             )
-    if c.required_with:
+    for other in (c.required_with,) if isinstance(c.required_with, str) else c.required_with or ():
         ex.append(
             _e(
                 "expect_column_values_to_not_be_null",
-                f"{c.required_with}_has_{c.name}",
+                f"{other}_has_{c.name}",
                 column=c.name,
-                row_condition=f"{c.required_with}.notnull()",
+                row_condition=f"{other}.notnull()",
                 condition_parser="pandas",
             )
         )

@@ -52,7 +52,7 @@ class ColumnInfo:
     maximum: float | None = None
     exclusive_minimum: bool = False
     required_when: tuple[str, str | tuple[str, ...]] | None = None
-    required_with: str | None = None
+    required_with: str | tuple[str, ...] | None = None
     unit: str | None = None
     unit_from: str | None = None
     yaml: str | None = None
@@ -82,7 +82,7 @@ def column(
     maximum: float | None = None,
     exclusive_minimum: bool = False,
     required_when: tuple[str, str | tuple[str, ...]] | None = None,
-    required_with: str | None = None,
+    required_with: str | tuple[str, ...] | None = None,
     unit: str | None = None,
     unit_from: str | None = None,
     yaml: str | None = None,
@@ -105,7 +105,7 @@ def column(
     at_least: another column this one may not be below (end >= start, high >= low).
     minimum / maximum / exclusive_minimum: a numeric range.
     required_when: (column, value or values): required on rows where that column has one of them.
-    required_with: required on rows where that other column is not null.
+    required_with: required on rows where that other column (or any of those) is not null.
     unit: the unit of a number; unit_from: the column that holds its unit.
     yaml: the field's name in the curated files when it differs (references drop the _id).
     derived: filled by the loader, never written by curators.

@@ -51,7 +51,8 @@ def _rules(c: catalog.ColumnSpec) -> list[str]:
         values = (values,) if isinstance(values, str) else values
         rules.append(f"required when `{other}` is " + " or ".join(f"`{v}`" for v in values))
     if c.required_with:
-        rules.append(f"required with `{c.required_with}`")
+        others = (c.required_with,) if isinstance(c.required_with, str) else c.required_with
+        rules.append("required with " + " or ".join(f"`{o}`" for o in others))
     if c.unit:
         rules.append(f"unit: {c.unit}")
     if c.unit_from:

@@ -37,6 +37,42 @@ def _precision(of: str, default=...):
     )
 
 
+def _basis(of: str, required_with: str | None = None):
+    return column(
+        f"How the article gives {of}: stated, resolved from a relative expression, inferred from context, or "
+        "outside knowledge (vocabulary date_basis); required with a date.",
+        default=None,
+        vocabulary="date_basis",
+        required_with=required_with or of.split()[0],
+    )
+
+
+def _qualifier(of: str):
+    return column(
+        f"The word the article puts on {of}: early, mid, late, around, before, after (vocabulary "
+        "date_qualifier); empty when none.",
+        default=None,
+        vocabulary="date_qualifier",
+    )
+
+
+def _certainty(what: str):
+    return column(
+        f"How sure the article is that {what}: stated, reported, assessed, planned or proposed (vocabulary certainty).",
+        vocabulary="certainty",
+    )
+
+
+def _hedge():
+    return column(
+        "The article's hedge words, exactly as printed (reportedly, it is likely that), when certainty is "
+        "reported or assessed; they occur in one of the row's evidence excerpts.",
+        default=None,
+        required_when=("certainty", ("reported", "assessed")),
+        in_evidence=True,
+    )
+
+
 class Source(SQLModel, table=True):
     """One article the data is curated from. The article's text is not in the dataset; its sha256
     freezes the exact bytes every evidence excerpt is checked against."""
@@ -61,6 +97,9 @@ class Source(SQLModel, table=True):
     sha256: str = column("sha256 of the article text's bytes (lowercase hex).", format="sha256")
     note: str | None = note()
     outside_knowledge: str | None = outside_knowledge()
+    # Added by revision 0003_attribution, which appends them: last here as in the database.
+    published_on_basis: str | None = _basis("published_on")
+    published_on_qualifier: str | None = _qualifier("published_on")
 
 
 class Actor(SQLModel, table=True):
@@ -141,6 +180,13 @@ class ActorRole(SQLModel, table=True):
         "A controlled class of the office, for questions across wordings (vocabulary role_class).",
         vocabulary="role_class",
     )
+    # Added by revision 0003_attribution, which appends them: last here as in the database.
+    start_basis: str | None = _basis("start_on")
+    start_qualifier: str | None = _qualifier("start_on")
+    end_basis: str | None = _basis("end_on")
+    end_qualifier: str | None = _qualifier("end_on")
+    observed_basis: str | None = _basis("observed_on")
+    observed_qualifier: str | None = _qualifier("observed_on")
 
 
 class Membership(SQLModel, table=True):
@@ -170,6 +216,11 @@ class Membership(SQLModel, table=True):
     end_precision: str = _precision("end_on", default=UNKNOWN)
     note: str | None = note()
     outside_knowledge: str | None = outside_knowledge()
+    # Added by revision 0003_attribution, which appends them: last here as in the database.
+    start_basis: str | None = _basis("start_on")
+    start_qualifier: str | None = _qualifier("start_on")
+    end_basis: str | None = _basis("end_on")
+    end_qualifier: str | None = _qualifier("end_on")
 
 
 class Agreement(SQLModel, table=True):
@@ -192,6 +243,9 @@ class Agreement(SQLModel, table=True):
     summary: str | None = column("One sentence in the curator's words.", default=None)
     note: str | None = note()
     outside_knowledge: str | None = outside_knowledge()
+    # Added by revision 0003_attribution, which appends them: last here as in the database.
+    signed_basis: str | None = _basis("signed_on")
+    signed_qualifier: str | None = _qualifier("signed_on")
 
 
 class AgreementParty(SQLModel, table=True):
@@ -237,6 +291,11 @@ class Event(SQLModel, table=True):
     agreement_id: str | None = ref("The agreement the event belongs to.", "agreements", default=None, yaml="agreement")
     note: str | None = note()
     outside_knowledge: str | None = outside_knowledge()
+    # Added by revision 0003_attribution, which appends them: last here as in the database.
+    date_basis: str | None = _basis("start_on and end_on", required_with="start_on")
+    date_qualifier: str | None = _qualifier("start_on")
+    certainty: str = _certainty("it happened, happens or will")
+    hedge: str | None = _hedge()
 
 
 class EventActor(SQLModel, table=True):
@@ -287,6 +346,14 @@ class Quantity(SQLModel, table=True):
     unit: str = column("The unit of low and high (vocabulary quantity_unit).", vocabulary="quantity_unit")
     note: str | None = note()
     outside_knowledge: str | None = outside_knowledge()
+    # Added by revision 0003_attribution, which appends them: last here as in the database.
+    qualifier: str = column(
+        "The words the article puts on the figure: exact, approximately, at least, over, at most, under "
+        "(vocabulary figure_qualifier).",
+        vocabulary="figure_qualifier",
+    )
+    certainty: str = _certainty("the figure holds")
+    hedge: str | None = _hedge()
 
 
 class Budget(SQLModel, table=True):
@@ -325,6 +392,19 @@ class Budget(SQLModel, table=True):
     description: str | None = column("What the line is, in the curator's words.", default=None)
     note: str | None = note()
     outside_knowledge: str | None = outside_knowledge()
+    # Added by revision 0003_attribution, which appends them: last here as in the database.
+    period_basis: str | None = _basis("period_start", required_with="period_start")
+    period_qualifier: str | None = _qualifier("period_start")
+    qualifier: str | None = column(
+        "The words the article puts on the amount or share: exact, approximately, at least, over, at most, "
+        "under (vocabulary figure_qualifier); 'under 1% of GDP' is share 1 with qualifier under. Empty "
+        "when the article prints neither.",
+        default=None,
+        vocabulary="figure_qualifier",
+        required_with=("amount", "share_of_gdp_pct"),
+    )
+    certainty: str = _certainty("the line holds")
+    hedge: str | None = _hedge()
 
 
 class Statement(SQLModel, table=True):
@@ -343,14 +423,26 @@ class Statement(SQLModel, table=True):
     text: str = column("The words: character for character when is_verbatim, else a close paraphrase.")
     is_verbatim: bool = column("True when text occurs character for character in a cited article.")
     event_id: str | None = ref("The event it was said at or about.", "events", default=None, yaml="event")
-    reported_by_id: str | None = ref(
-        "The outlet the article says it took the statement from (Kyodo News).",
-        "actors",
+    reported_by_id: str | None = column(
+        "The outlet the article says it took the statement from (Kyodo News); required when asserted_by is relayed.",
         default=None,
+        format="slug",
+        references="actors",
         yaml="reported_by",
+        required_when=("asserted_by", "relayed"),
     )
     note: str | None = note()
     outside_knowledge: str | None = outside_knowledge()
+    # Added by revision 0003_attribution, which appends them: last here as in the database.
+    said_basis: str | None = _basis("said_on")
+    said_qualifier: str | None = _qualifier("said_on")
+    asserted_by: str = column(
+        "Who asserts it: a reported actor (the speaker), the article's author or outlet, or another outlet the "
+        "article relays (vocabulary asserted_by).",
+        vocabulary="asserted_by",
+    )
+    certainty: str = _certainty("the statement was made")
+    hedge: str | None = _hedge()
 
 
 class StatementSubject(SQLModel, table=True):
@@ -363,6 +455,43 @@ class StatementSubject(SQLModel, table=True):
     statement_id: str = ref("The statement that is about the actor.", "statements", derived=True)
     actor_id: str = ref("An actor the statement is about.", "actors", yaml="actor")
     note: str | None = note()
+
+
+class SourceSection(SQLModel, table=True):
+    """A block of an article's page that is not its reporting (a caption, a byline, a footer), marked by
+    the words it starts with; each excerpt's section is derived from these."""
+
+    __tablename__ = "source_sections"
+    __table_args__ = (UniqueConstraint("source_id", "starts"),)
+    __table_info__ = TableInfo(nested=(Nested("sources", "sections", ("section", "starts"), "section"),))
+    section_id: str = _id("ID: <source_id>--<section>--<slug of its first words>.", public=False, derived=True)
+    source_id: str = ref("The article whose page holds the block.", "sources", derived=True)
+    section: str = column("What the block is (vocabulary section).", vocabulary="section")
+    starts: str = column("The block's first words, character for character; the block runs to the end of its line.")
+
+
+class SourceAnomaly(SQLModel, table=True):
+    """Something an article says that contradicts another article, a well-known fact or itself: kept as
+    the article says it, flagged, never silently corrected."""
+
+    __tablename__ = "source_anomalies"
+    __table_info__ = TableInfo(public_ids=True, mention="anomaly")
+    anomaly_id: str = _id("Stable ID of the flag: <source short name>--<slug>.")
+    source_id: str = ref("The article that says it.", "sources", derived=True)
+    record_table: str | None = column(
+        "The table of the row that carries the article's version, when one does.", default=None, targets="cited"
+    )
+    record_id: str | None = column(
+        "The ID of that row.",
+        default=None,
+        format="slug",
+        row_of="record_table",
+        max_length=MAX_FIGURE_ID_LENGTH,  # the row may be a figure
+    )
+    kind: str = column("What it contradicts (vocabulary anomaly_kind).", vocabulary="anomaly_kind")
+    says: str = column("What the article says, character for character.")
+    note: str | None = note()
+    outside_knowledge: str | None = outside_knowledge()
 
 
 class Citation(SQLModel, table=True):
@@ -383,6 +512,15 @@ class Citation(SQLModel, table=True):
     evidence: str = column("An excerpt of the article, character for character, that supports the row.", max_length=300)
     is_inherited: bool = column(
         "True when a link row (alias, party, event actor, subject, figure) reuses its parent record's citation.",
+        derived=True,
+    )
+    # Added by revision 0003_attribution, which appends them: last here as in the database.
+    section: str | None = column(
+        "Which part of the article the excerpt comes from: body, headline, byline, bio, caption, credit, footer, "
+        "nav (vocabulary section); derived from the article's text and its sections; empty only in a build "
+        "without the texts.",
+        default=None,
+        vocabulary="section",
         derived=True,
     )
 
@@ -414,6 +552,8 @@ TABLES: dict[str, type[SQLModel]] = {
         Budget,
         Statement,
         StatementSubject,
+        SourceSection,
+        SourceAnomaly,
         Citation,
         Vocabulary,
     )

@@ -60,6 +60,10 @@ VOCABULARIES: dict[str, dict[str, str]] = {
         ),
         "evacuation_order": "a civil-defence evacuation order",
         "poll": "an opinion poll",
+        "background_condition": (
+            "a standing condition or situation the article describes, not a dated occurrence (a territorial "
+            "dispute, a nuclear programme, a face-off)"
+        ),
         "other": "anything else; say what in note",
     },
     "event_actor_role": {
@@ -146,6 +150,56 @@ VOCABULARIES: dict[str, dict[str, str]] = {
     "currency": {
         "USD": "US dollar",
         "JPY": "Japanese yen",
+    },
+    # Added by revision 0003_attribution.
+    "asserted_by": {
+        "actor": "the words or position of a reported actor (the speaker)",
+        "author": "the article's author or outlet, in its own analysis, conclusion or opinion",
+        "relayed": "a report the article takes from another outlet (reported_by_id names it)",
+    },
+    "certainty": {
+        "stated": "stated as fact",
+        "reported": "reported or alleged (reportedly, according to, is believed to); the hedge keeps the words",
+        "assessed": "an assessment or a likelihood (intelligence assessments indicate, it is likely that)",
+        "planned": "decided or announced for the future",
+        "proposed": "put forward, not decided",
+    },
+    "date_basis": {
+        "stated": "the article prints the date, to the precision given",
+        "resolved": "resolved from a relative expression (last week, on Monday) against the publication date",
+        "inferred": "inferred from context (a caption's year, the article's date)",
+        "outside": "outside knowledge (the row's outside_knowledge says what)",
+    },
+    "date_qualifier": {
+        "early": "early in the period (early January 2026)",
+        "mid": "in the middle of the period",
+        "late": "late in the period (the late 1970s)",
+        "around": "about then",
+        "before": "before, or by, the date (by 2027)",
+        "after": "after the date",
+    },
+    "figure_qualifier": {
+        "exact": "the value or range as printed, with no qualifying word",
+        "approximately": "some, about, approximately, nearly, roughly",
+        "at_least": "at least: the value is low, there is no high",
+        "over": "over, more than: the value is low, there is no high",
+        "at_most": "up to, no more than: the value is high, there is no low",
+        "under": "under, less than, below: the value is high, there is no low",
+    },
+    "section": {
+        "body": "the article's own reporting",
+        "headline": "the headline or the standfirst under it",
+        "byline": "the byline",
+        "bio": "a note about the author",
+        "caption": "a photo caption",
+        "credit": "a photo credit",
+        "footer": "a disclaimer or the publisher's own text",
+        "nav": "site navigation, category labels, share buttons",
+    },
+    "anomaly_kind": {
+        "contradicts_source": "another of the articles says otherwise",
+        "contradicts_known_fact": "a well-known fact says otherwise (outside_knowledge says which)",
+        "inconsistent_within_source": "the article contradicts itself",
     },
 }
 

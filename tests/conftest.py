@@ -39,7 +39,9 @@ def built_db(tmp_path_factory) -> Path:
     from japan_nato.quality.gate import gate_for_build
 
     db = tmp_path_factory.mktemp("build") / "japan_nato.duckdb"
-    build_database(CURATED, db, gate=gate_for_build(sources_dir()))
+    # With the texts, as `build` and `publish` do: excerpts are checked and their page section derived.
+    texts = sources_dir()
+    build_database(CURATED, db, gate=gate_for_build(texts), sources_dir=texts, require_texts=texts is not None)
     return db
 
 

@@ -23,7 +23,9 @@ from .conftest import CURATED, ROOT, sources_dir
 from .curated_edit import source
 
 # The most YAML lines each common edit takes (reported in the closing note of issue 11).
-EDIT_LINES = {"new fact": 7, "second source on an existing event with its actors": 6, "new quote": 7}
+# Revision 3 made how sure the article is (certainty) and who asserts a quote (asserted_by) explicit
+# on every new fact and quote: one line each more than before.
+EDIT_LINES = {"new fact": 8, "second source on an existing event with its actors": 6, "new quote": 8}
 
 
 def _append(path: Path, section: str, text: str) -> int:
@@ -58,6 +60,7 @@ def test_each_common_edit_is_short_and_builds(edit, curated_copy, tmp_path):
 - event_id: kishida-speech-us-congress-2023
   kind: speech
   status: occurred
+  certainty: stated
   summary: Kishida addressed the U.S. Congress.
   actors:
   - {actor: fumio-kishida, role: initiator}
@@ -85,7 +88,8 @@ def test_each_common_edit_is_short_and_builds(edit, curated_copy, tmp_path):
             """
 - statement_id: fumio-kishida--2024-07--nato-partners
   speaker: fumio-kishida
-  said_precision: unknown
+  asserted_by: actor
+  certainty: stated
   text: Ukraine of today may be the East Asia of tomorrow
   is_verbatim: true
   evidence: Kishida took Russia’s action seriously enough to declare to a joint session of the U.S. Congress

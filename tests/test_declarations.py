@@ -101,7 +101,8 @@ def test_declarations_are_consistent():
         cols = {x.name for x in t.columns}
         if c.references:
             assert c.references in names, c
-        for other in (c.precision, c.at_least, c.required_with, c.row_of, c.unit_from):
+        required_with = (c.required_with,) if isinstance(c.required_with, str) else c.required_with or ()
+        for other in (c.precision, c.at_least, c.row_of, c.unit_from, *required_with):
             assert other is None or other in cols, (c.table, c.name, other)
         if c.required_when:
             assert c.required_when[0] in cols

@@ -7,6 +7,7 @@ import duckdb
 import pandas as pd
 import pytest
 from japan_nato.quality import gx_pandas, gx_suites
+from japan_nato.quality.attribution_checks import evidence_columns
 from japan_nato.quality.checks import composite_keys, sql_checks
 from japan_nato.quality.gate import run_gate
 from japan_nato.schema import catalog
@@ -74,8 +75,8 @@ def _bad_value_row(df: pd.DataFrame, table: str, exp: dict, n: int) -> tuple[pd.
         key = f"Crafted ID {n}"
         row[col] = key
     elif kind == "expect_column_values_to_not_be_null":
-        if check == "amount_has_currency":
-            row["amount"] = 1.0
+        if cond and cond.endswith(".notnull()"):  # required with another column: give that one a value
+            row[cond.removesuffix(".notnull()")] = _sample_value(table, cond.removesuffix(".notnull()"))
         row[col] = None
     elif check == "text_not_empty_or_padded":
         row[col] = " padded "
@@ -99,6 +100,15 @@ def _bad_value_row(df: pd.DataFrame, table: str, exp: dict, n: int) -> tuple[pd.
     # The key the gate should name: the crafted row's own key, as changed above.
     key = " | ".join("NULL" if row[c] is None else str(row[c]) for c in pk)
     return pd.concat([df, pd.DataFrame([row])], ignore_index=True), key
+
+
+def _sample_value(table: str, column: str):
+    """A valid-looking value of the column's type (a date, a number or a text)."""
+    from japan_nato.schema.models import TABLES
+
+    kind = getattr(TABLES[table].__table__.columns[column].type, "impl", None)
+    kind = (kind or TABLES[table].__table__.columns[column].type).python_type.__name__
+    return {"date": "2020-01-01", "float": 1.0, "int": 1, "bool": True}.get(kind, "x")
 
 
 def _frames_to_db(frames: dict, path) -> None:
@@ -229,6 +239,33 @@ def test_every_sql_check_rejects_its_crafted_row(built_db, tmp_path):
         "WHERE event_id = 'prk-missile-launch-2026-01'"
     )
     expect.append(("events", "occurred_not_after_source", "prk-missile-launch-2026-01"))
+    for table, column in evidence_columns():  # a hedge the row's excerpts do not print
+        key = f"unprinted-{table.replace('_', '-')}"
+        _copy_row(con, table, {primary_key(table)[0]: f"'{key}'", column: "'words nobody printed'"})
+        expect.append((table, "hedge_in_evidence", key))
+    _copy_row(con, "statements", {"statement_id": "'author-quote'", "is_verbatim": "true", "asserted_by": "'author'"})
+    expect.append(("statements", "verbatim_quote_is_not_the_authors", "author-quote"))
+    _copy_row(
+        con,
+        "statements",
+        {"statement_id": "'author-not-the-articles'", "asserted_by": "'author'", "speaker_id": "'prk'"},
+        "is_verbatim = false",
+    )
+    con.execute(
+        "INSERT INTO citations SELECT * REPLACE"
+        " ('author-citation' AS citation_id, 'author-not-the-articles' AS record_id)"
+        " FROM citations WHERE record_table = 'statements' LIMIT 1"
+    )
+    expect.append(("statements", "authors_statement_is_the_articles", "author-not-the-articles"))
+    for key, qualifier, low, high in [
+        ("at-least-with-high", "at_least", "1", "2"),
+        ("under-with-low", "under", "1", "NULL"),
+        ("exact-open", "exact", "1", "NULL"),
+    ]:
+        _copy_row(
+            con, "quantities", {"quantity_id": f"'{key}'", "qualifier": f"'{qualifier}'", "low": low, "high": high}
+        )
+        expect.append(("quantities", "qualifier_matches_low_high", key))
     con.close()
 
     report = run_gate(db, sources_dir(), gx=False, record=False)

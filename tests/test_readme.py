@@ -42,3 +42,37 @@ def test_the_version_examples_keep_columns_added_later():
     ).fetchall()
     counts = dict(rows)
     assert counts["1.0.0"] == 0 and all(n > 0 for v, n in counts.items() if v != "1.0.0")
+
+
+def _command_lines() -> list[str]:
+    """Every `.venv/bin/japan-nato ...` line of the README's ```sh blocks, comment dropped."""
+    lines = []
+    for block in _blocks("sh"):
+        for line in block.splitlines():
+            if line.startswith(".venv/bin/japan-nato "):
+                lines.append(re.sub(r"\s+#.*$", "", line))
+    return lines
+
+
+def test_the_readme_writes_every_command_as_it_runs():
+    """No bare `japan-nato` in a shell block: after setup it is not on PATH."""
+    bare = [ln for b in _blocks("sh") for ln in b.splitlines() if ln.startswith("japan-nato ")]
+    assert bare == [] and len(_command_lines()) >= 8
+
+
+@pytest.mark.parametrize("line", _command_lines(), ids=lambda ln: ln.removeprefix(".venv/bin/japan-nato ")[:50])
+def test_readme_command_runs_as_written(line, built_db, tmp_path):
+    """Each command line, run by a shell in a scratch folder that looks like the checkout (its
+    datasets, a build, and `my.duckdb`), exits 0."""
+    import shlex
+    import shutil
+
+    (tmp_path / ".venv").symlink_to(ROOT / ".venv")
+    (tmp_path / "datasets").symlink_to(ROOT / "datasets")
+    (tmp_path / "build").mkdir()
+    shutil.copy(built_db, tmp_path / "build" / "japan_nato.duckdb")
+    shutil.copy(built_db, tmp_path / "my.duckdb")
+    if "downgrade" in line:  # as a user would: a file at the revision the example downgrades from
+        subprocess.run([str(ROOT / ".venv/bin/japan-nato"), "upgrade", "my.duckdb"], cwd=tmp_path, check=True)
+    out = subprocess.run(shlex.split(line), capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert out.returncode == 0, out.stderr

@@ -48,7 +48,8 @@ def test_publishing_twice_from_the_same_inputs_gives_identical_parquet(
     built_db, gate_report, tmp_path, unchecked_metadata
 ):
     second_db = tmp_path / "again.duckdb"
-    report2 = build_database(CURATED, second_db, gate=gate_for_build(sources_dir())).gate
+    texts = sources_dir()
+    report2 = build_database(CURATED, second_db, gate=gate_for_build(texts), sources_dir=texts).gate
     a = _publish(built_db, gate_report, tmp_path / "a")
     b = _publish(second_db, report2, tmp_path / "b")
     assert a.version == b.version == "1.0.0"

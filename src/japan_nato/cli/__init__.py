@@ -39,11 +39,11 @@ SOURCES_OPTION = typer.Option(
 )
 
 
-def _fail(lines: list[str], summary: str) -> None:
-    for line in lines:
-        err.print(line, markup=False)
-    err.print(f"error: {summary}", markup=False)
-    raise typer.Exit(1)
+def _fail(lines: list[str], summary: str, problems: list | None = None) -> None:
+    """One line per problem, then `error: <summary>`, exit 1 (as JSON under --json: cli.output)."""
+    from japan_nato.cli.output import fail
+
+    fail(lines, summary, problems)
 
 
 ALLOW_MISSING_OPTION = typer.Option(
@@ -52,6 +52,16 @@ ALLOW_MISSING_OPTION = typer.Option(
     help="Run without the article texts: the evidence, quote and hash checks are skipped, each named.",
 )
 RELEASES_OPTION = typer.Option(None, "--releases", help="Releases folder (default: datasets/releases).")
+JSON_OPTION = typer.Option(False, "--json", help="Print one JSON document (errors too) instead of lines.")
+
+
+@app.callback()
+def _each_command() -> None:
+    # Lines, not JSON, unless the command's own --json says so (the state outlives one command in a
+    # process that runs several, as the tests do).
+    from japan_nato.cli.output import use_json
+
+    use_json(False)
 
 
 def main() -> None:
@@ -75,4 +85,4 @@ def main() -> None:
 
 
 # Registered last: each module adds its commands to `app`.
-from japan_nato.cli import data, releases, schema  # noqa: E402, F401
+from japan_nato.cli import data, curation, derived, distribution, lakehouse, releases, schema  # noqa: E402, F401, I001

@@ -1,4 +1,4 @@
-"""Commands on the curated data and a built database: build, check, stats, suites, dictionary, gx-daemon."""
+"""Commands that build and check a database: build, check, stats, gx-daemon."""
 
 from __future__ import annotations
 
@@ -12,12 +12,14 @@ from japan_nato.cli import (
     CURATED_OPTION,
     DB_OPTION,
     ENGINE_OPTION,
+    JSON_OPTION,
     SOURCES_OPTION,
     _fail,
     app,
     err,
     out,
 )
+from japan_nato.cli.output import emit, steps, use_json
 
 
 @app.command()
@@ -30,11 +32,13 @@ def build(
     allow_missing_sources: bool = ALLOW_MISSING_OPTION,
     junit: Path | None = typer.Option(None, "--junit", help="Also write JUnit XML (the gate's, or the problems')."),
     html_report: Path | None = typer.Option(None, "--html", help="Also write an HTML report, failed or not."),
+    as_json: bool = JSON_OPTION,
 ) -> None:
     """Validate the curated files, load them into a new database through the schema migrations, run the
     quality gate, and only then replace DB. Any problem: one line each, exit 1, DB left as it was.
     Without the article texts the build fails, unless --allow-missing-sources (then it names every
     check it skipped)."""
+    use_json(as_json)
     if not skip_gate and engine == "sql":
         from japan_nato.quality import gx_worker
 
@@ -51,21 +55,41 @@ def build(
 
     texts = resolve_sources_dir(sources_dir)
     try:
-        report = build_database(curated, db, gate=gate, sources_dir=texts, require_texts=not allow_missing_sources)
+        with steps(f"building {db}") as on_step:
+            report = build_database(
+                curated, db, gate=gate, sources_dir=texts, require_texts=not allow_missing_sources, on_step=on_step
+            )
     except CuratedDataError as exc:
         _reports(junit, html_report, problems=exc.problems)
-        _fail([str(p) for p in exc.problems], f"{len(exc.problems)} problem(s) in {curated}; {db} was not changed")
+        _fail(
+            [str(p) for p in exc.problems],
+            f"{len(exc.problems)} problem(s) in {curated}; {db} was not changed",
+            exc.problems,
+        )
     except Exception as exc:  # the gate's refusal and migration/load failures
         _reports(junit, html_report, gate=getattr(exc, "report", None))
         lines = getattr(exc, "lines", None) or [f"{type(exc).__name__}: {exc}"]
         _fail(lines, f"build failed; {db} was not changed")
     _reports(junit, html_report, gate=report.gate)
+    skipped = skipped_lines(report.load.texts_missing, report.gate)
+    if as_json:
+        emit(
+            {
+                "ok": True,
+                "db": str(db),
+                "rows": report.counts,
+                "seconds": {k: round(v, 3) for k, v in report.seconds.items()},
+                "gate": report.gate.summary() if report.gate is not None else None,
+                "skipped": skipped,
+            }
+        )
+        return
     total = sum(report.counts.values())
     out.print(
         f"built {db}: {total} rows in {len(report.counts)} tables "
         f"({', '.join(f'{k} {v:.2f}s' for k, v in report.seconds.items())})"
     )
-    for line in skipped_lines(report.load.texts_missing, report.gate):
+    for line in skipped:
         err.print(line, markup=False)
     if report.gate is not None:
         out.print(report.gate.summary_line())
@@ -116,20 +140,30 @@ def check(
     from japan_nato.quality.gate import report_json, run_gate
     from japan_nato.quality.reports import write_html, write_junit
 
+    use_json(as_json)
     if not db.exists():
         _fail([f"{db}: no such database"], "run `japan-nato build` first or give --db")
-    report = run_gate(db, sources_dir, engine=engine)
+    with steps(f"checking {db}") as on_step:
+        on_step("gate")
+        report = run_gate(db, sources_dir, engine=engine)
     if junit:
         write_junit(report, junit)
     if html_report:
         write_html(report, html_report)
+    missing_texts = bool(report.skipped) and not allow_missing_sources
     if as_json:
-        out.print_json(report_json(report))
-    else:
-        for line in report.failure_lines():
-            err.print(line, markup=False)
-        out.print(report.summary_line())
-    if report.skipped and not allow_missing_sources:
+        import json
+
+        document = json.loads(report_json(report))
+        document["ok"] = report.passed and not missing_texts
+        if missing_texts:
+            document["error"] = f"{len(report.skipped)} check(s) need the article texts: {MISSING_TEXTS_FIX}"
+        emit(document)
+        raise typer.Exit(0 if document["ok"] else 1)
+    for line in report.failure_lines():
+        err.print(line, markup=False)
+    out.print(report.summary_line())
+    if missing_texts:
         _fail([], f"{len(report.skipped)} check(s) need the article texts: {MISSING_TEXTS_FIX}")
     raise typer.Exit(0 if report.passed else 1)
 
@@ -140,121 +174,25 @@ MISSING_TEXTS_FIX = (
 
 
 @app.command()
-def suites(
-    write: bool = typer.Option(False, "--write", help="Rewrite quality/expectations/*.json from the models."),
-) -> None:
-    """Show or rewrite the Great Expectations suites derived from the table models and vocabularies.
-    Without --write, exit 1 when a committed suite file differs from its derivation."""
-    from japan_nato.quality import gx_suites
-    from japan_nato.schema.catalog import table_names
-
-    if write:
-        for path in gx_suites.write_suites():
-            out.print(f"wrote {path}")
-        return
-    committed = gx_suites.load_suite_files()
-    stale = [t for t in table_names() if committed.get(t) != gx_suites.suite_for(t)]
-    for t in table_names():
-        n = len(gx_suites.suite_for(t)["expectations"])
-        out.print(f"{t}: {n} expectations{' (STALE: run japan-nato suites --write)' if t in stale else ''}")
-    if stale:
-        raise typer.Exit(1)
-
-
-@app.command()
-def fmt(
-    curated: Path = CURATED_OPTION,
-    check_only: bool = typer.Option(False, "--check", help="Change nothing; exit 1 if a file is not canonical."),
-) -> None:
-    """Write every curated file in its one canonical form: no anchors, one line per value, defaults
-    left out, fields in schema order, records sorted by ID. With --check, list the files that differ."""
-    from japan_nato.loaders.fmt import format_folder
-
-    changed, broken = format_folder(curated, check=check_only)
-    for path in broken:
-        err.print(f"{path}: cannot be read; `japan-nato build` says why", markup=False)
-    for path in changed:
-        (err if check_only else out).print(f"{'not canonical' if check_only else 'formatted'}: {path}", markup=False)
-    if broken or (check_only and changed):
-        _fail(
-            [],
-            f"{len(changed)} file(s) not in canonical form"
-            + (f", {len(broken)} unreadable" if broken else "")
-            + (": run `japan-nato fmt`" if changed else ""),
-        )
-    if not changed:
-        out.print(f"every curated file in {curated} is canonical")
-
-
-@app.command("add-source")
-def add_source(
-    path: Path = typer.Argument(..., help="The article's text (UTF-8), as it will sit in the sources directory."),
-    curated: Path = CURATED_OPTION,
-    source_id: str | None = typer.Option(None, "--id", help="The source's ID (default: from its title and year)."),
-    url: str | None = typer.Option(None, "--url", help="Where the article was published."),
-    publisher: str | None = typer.Option(None, "--publisher", help="The publisher's name."),
-) -> None:
-    """Register an article: write sources/<id>.yaml with its source record and a `candidates:`
-    section (quotes with speaker candidates, dates, figures, actors) that the build ignores until a
-    curator confirms each one. Copy the text into the sources directory too."""
-    from japan_nato.loaders.drafting import draft_source
-
-    if not path.is_file():
-        _fail([f"{path}: no such file"], "give the path of the article's text")
-    try:
-        target, drafted = draft_source(path, curated, source_id, url, publisher)
-    except (FileExistsError, UnicodeDecodeError) as exc:
-        _fail([str(exc)], "nothing was written")
-    counts = ", ".join(f"{len(v)} {k}" for k, v in drafted.items())
-    out.print(f"wrote {target}: source record and candidates ({counts})", markup=False)
-
-
-@app.command()
-def coverage(
-    curated: Path = CURATED_OPTION,
-    sources_dir: Path | None = SOURCES_OPTION,
-    show: int = typer.Option(10, "--show", help="Uncited sentences to list per source (0: all)."),
-) -> None:
-    """Per source: how much of the article's text the data cites, and the sentences no row cites."""
-    from japan_nato.loaders.coverage import coverage as measure
-    from japan_nato.sources import resolve_sources_dir
-
-    texts = resolve_sources_dir(sources_dir)
-    if texts is None:
-        _fail([], "coverage needs the article texts: give --sources-dir or $JAPAN_NATO_SOURCES")
-    for c in measure(curated, texts):
-        out.print(
-            f"{c.source_id}: {c.share:.0%} of {c.characters:,} characters cited; {len(c.uncited)} sentence(s) uncited",
-            markup=False,
-        )
-        for line, sentence in c.uncited[: show or None]:
-            out.print(f"  line {line}: {sentence}", markup=False, soft_wrap=True)
-
-
-@app.command()
-def dictionary(
-    write: bool = typer.Option(False, "--write", help="Rewrite docs/data-dictionary.md from the declarations."),
-) -> None:
-    """Show whether the data dictionary (docs/data-dictionary.md) matches the schema's declarations, or
-    rewrite it. Without --write, exit 1 when it is stale."""
-    from japan_nato.schema import dictionary as data_dictionary
-
-    if write:
-        out.print(f"wrote {data_dictionary.write()}")
-        return
-    if not data_dictionary.is_current():
-        _fail([f"{data_dictionary.DICTIONARY_PATH} is stale"], "run `japan-nato dictionary --write`")
-    out.print(f"{data_dictionary.DICTIONARY_PATH} is current")
-
-
-@app.command()
-def stats(db: Path = DB_OPTION) -> None:
+def stats(db: Path = DB_OPTION, as_json: bool = JSON_OPTION) -> None:
     """Rows per table, per source and per kind, and every row that has no citation."""
     from japan_nato.loaders.stats import collect_stats
 
+    use_json(as_json)
     if not db.exists():
         _fail([f"{db}: no such database"], "run `japan-nato build` first")
     s = collect_stats(db)
+    if as_json:
+        emit(
+            {
+                "ok": not s.uncited,
+                "rows": s.rows,
+                "cited_rows_per_source": s.per_source,
+                "per_kind": {label: dict(counts) for label, counts in s.per_kind.items()},
+                "uncited": [{"table": t, "key": k} for t, k in s.uncited],
+            }
+        )
+        raise typer.Exit(1 if s.uncited else 0)
     t = Table(title="rows per table")
     t.add_column("table")
     t.add_column("rows", justify="right")
@@ -289,6 +227,7 @@ def stats(db: Path = DB_OPTION) -> None:
 @app.command("gx-daemon")
 def gx_daemon(
     stop: bool = typer.Option(False, "--stop", help="Stop the daemon of this code version."),
+    as_json: bool = JSON_OPTION,
 ) -> None:
     """Show or stop the background process that keeps Great Expectations imported between commands
     (started by the first build, check or publish; it exits by itself after 15 idle minutes, or
@@ -297,7 +236,14 @@ def gx_daemon(
 
     path = gx_worker.socket_path()
     if stop:
-        out.print(f"stopped the daemon at {path}" if gx_worker.stop_daemon() else f"no daemon at {path}")
+        stopped = gx_worker.stop_daemon()
+        if as_json:
+            emit({"ok": True, "socket": str(path), "stopped": stopped})
+            return
+        out.print(f"stopped the daemon at {path}" if stopped else f"no daemon at {path}")
         return
     running = gx_worker.daemon_running()
+    if as_json:
+        emit({"ok": True, "socket": str(path), "running": running, "mode": gx_worker.mode()})
+        return
     out.print(f"{'running' if running else 'not running'}: {path} (mode for new commands: {gx_worker.mode()})")

@@ -11,12 +11,15 @@ from rich.table import Table
 
 from japan_nato.cli import (
     CURATED_OPTION,
+    JSON_OPTION,
     RELEASES_OPTION,
     SOURCES_OPTION,
     _fail,
     app,
+    err,
     out,
 )
+from japan_nato.cli.output import emit, steps, use_json
 
 
 @app.command()
@@ -26,6 +29,7 @@ def publish(
     releases: Path | None = RELEASES_OPTION,
     dry_run: bool = typer.Option(False, "--dry-run", help="Show the version and the diff; write nothing."),
     note: str | None = typer.Option(None, "--note", help="Why this release: written into CHANGES.md and the manifest."),
+    as_json: bool = JSON_OPTION,
 ) -> None:
     """Build the curated files into a fresh database, gate it, and publish it as the next immutable
     version: parquet per table, manifest.json, datapackage.json and CHANGES.md. The version follows
@@ -39,33 +43,55 @@ def publish(
     from japan_nato.releases import ReleaseError, releases_dir
     from japan_nato.releases import publish as publish_release
 
+    use_json(as_json)
     root = releases_dir(releases)
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, steps("publishing") as on_step:
         try:
             from japan_nato.sources import resolve_sources_dir
 
             texts = resolve_sources_dir(sources_dir)
             report = build_database(
-                curated, Path(tmp) / "release.duckdb", gate=gate_for_build(texts), sources_dir=texts, require_texts=True
+                curated,
+                Path(tmp) / "release.duckdb",
+                gate=gate_for_build(texts),
+                sources_dir=texts,
+                require_texts=True,
+                on_step=on_step,
             )
         except CuratedDataError as exc:
-            _fail([str(p) for p in exc.problems], "the curated files have problems; nothing was published")
+            lines = [str(p) for p in exc.problems]
+            _fail(lines, "the curated files have problems; nothing was published", exc.problems)
         except Exception as exc:
             _fail(getattr(exc, "lines", None) or [f"{type(exc).__name__}: {exc}"], "nothing was published")
         gate = report.gate
+        on_step("export")
         try:
             plan = publish_release(report.db_path, gate, root, Path.cwd(), dry_run=dry_run, note=note)
         except ReleaseError as exc:
             _fail([], str(exc))
+    citation = not dry_run and releases is None and root.resolve() == (Path.cwd() / "datasets" / "releases").resolve()
+    if citation:  # the repository's citation follows the newest release of its own releases folder
+        shutil.copyfile(root / plan.version / "CITATION.cff", Path.cwd() / "CITATION.cff")
+    if as_json:
+        emit(
+            {
+                "ok": True,
+                "dry_run": dry_run,
+                "version": plan.version,
+                "path": str(root / plan.version),
+                "gate": gate.summary(),
+                "diff": plan.diff.to_dict(),
+                "citation_updated": citation,
+            }
+        )
+        return
     for line in plan.diff.lines():
         out.print(line, markup=False, soft_wrap=True)
     if dry_run:
         out.print(f"dry run: would publish {plan.version} to {root / plan.version} (nothing written)")
         return
     out.print(f"published {plan.version} to {root / plan.version} ({gate.summary_line()})")
-    if releases is None and root.resolve() == (Path.cwd() / "datasets" / "releases").resolve():
-        # The repository's citation follows the newest release of its own releases folder.
-        shutil.copyfile(root / plan.version / "CITATION.cff", Path.cwd() / "CITATION.cff")
+    if citation:
         out.print("updated CITATION.cff for the new version")
 
 
@@ -82,7 +108,9 @@ def diff(
     import tempfile
 
     from japan_nato.releases import ReleaseError, diff_releases, release_path, releases_dir
+    from japan_nato.releases.versioning import bump_note, published_bumps
 
+    use_json(as_json)
     root = releases_dir(releases)
     with tempfile.TemporaryDirectory() as tmp:
         try:
@@ -101,14 +129,22 @@ def diff(
         except ReleaseError as exc:
             _fail([], str(exc))
         result = diff_releases(a, b, a.name, label)
+    published = published_bumps(root, a.name, b.name) if a.parent == root and b.parent == root else []
+    note = bump_note(result.bump, published)
     if as_json:
-        import json
-
-        out.print_json(json.dumps(result.to_dict()))
+        emit(
+            {
+                "ok": True,
+                **result.to_dict(),
+                "published": [{"version": v, "bump": x} for v, x in published],
+                "note": note,
+            }
+        )
     elif markdown:
-        print(result.markdown())
+        print(result.markdown() + (f"\n> {note.removeprefix('note: ')}\n" if note else ""))
     else:
-        for line in result.lines():
+        lines = result.lines()
+        for line in lines[:1] + ([note] if note else []) + lines[1:]:
             out.print(line, markup=False, soft_wrap=True)
 
 
@@ -116,56 +152,137 @@ def diff(
 def verify(
     versions: list[str] = typer.Argument(None, help="Versions to verify (default: every release)."),
     releases: Path | None = RELEASES_OPTION,
+    as_json: bool = JSON_OPTION,
 ) -> None:
-    """Re-hash and re-count every file of every release against its manifest; exit 1 on any mismatch."""
-    from japan_nato.releases import ReleaseError, release_path, releases_dir, verify_release
-    from japan_nato.releases import versions as published
+    """Re-hash and re-count every file of every release against its manifest; exit 1 on any mismatch,
+    and on a version that was never published (said apart from an altered one)."""
+    from japan_nato.releases import releases_dir
+    from japan_nato.releases.metadata import changelog_text
+    from japan_nato.releases.store import SEMVER
+    from japan_nato.releases.verify import all_versions, release_problems, writable_files
 
+    use_json(as_json)
     root = releases_dir(releases)
-    names = versions or published(root)
+    known = all_versions(root)
+    names = [known[-1] if v == "latest" and known else v for v in versions] if versions else known
     if not names:
         _fail([], f"no releases in {root}")
-    problems = []
+    unknown, checked, problems, warnings = [], [], [], []
     for name in names:
-        try:
-            folder = release_path(root, name)
-        except ReleaseError as exc:
-            problems.append(str(exc))
+        if not SEMVER.match(name) or name not in known:  # never a path: '../x' is not a version
+            unknown.append(name)
             continue
-        found = verify_release(folder)
+        found = release_problems(root, name)
+        writable = [str(p) for p in writable_files(root / name)] if (root / name).is_dir() else []
+        if writable:
+            warnings.append(
+                f"warning: {len(writable)} file(s) of release {name} writable, {writable[0]} first; published "
+                f"files are read-only (chmod a-w {root / name}/*)"
+            )
+        checked.append({"version": name, "ok": not found, "problems": found, "writable": writable})
         problems += found
-        if not found:
-            out.print(f"ok {folder.name}: every file matches its manifest")
-    if problems:
-        _fail(problems, f"{len(problems)} problem(s): a release was altered; restore it from the repository")
+        if not found and not as_json:
+            out.print(f"ok {name}: every file matches its manifest" + (" (pinned)" if _pinned(root, name) else ""))
+    changelog = root / "CHANGELOG.md"
+    if not versions and changelog.exists() and changelog.read_text(encoding="utf-8") != changelog_text(root):
+        problems.append(
+            f"{changelog}: does not list every release (an interrupted publish?); `japan-nato publish` rewrites it"
+        )
+    said = [f"no such version {n} in {root} (published: {', '.join(known) or 'none'})" for n in unknown]
+    summary = "; ".join(
+        part
+        for part in (
+            f"{len(unknown)} version(s) not published" if unknown else "",
+            f"{len(problems)} problem(s): a release was altered; restore it from the repository" if problems else "",
+        )
+        if part
+    )
+    if as_json:
+        document = {"ok": not summary, "releases": checked, "unknown": unknown, "warnings": warnings}
+        emit({**document, **({"error": summary} if summary else {})})
+        raise typer.Exit(1 if summary else 0)
+    for line in warnings:
+        err.print(line, markup=False, soft_wrap=True)
+    if summary:
+        _fail(said + problems, summary)
+
+
+def _pinned(root: Path, version: str) -> bool:
+    from japan_nato.releases import pins
+
+    return pins.is_pinned_root(root) and version in pins.load()
 
 
 @app.command()
 def sql(
     query: str = typer.Argument(None, help="SQL to run; read from standard input when omitted."),
     version: str = typer.Option("latest", "--version", help="Release to query (a version or 'latest')."),
+    db: Path | None = typer.Option(None, "--db", help="Query this DuckDB file instead (opened read-only)."),
     releases: Path | None = RELEASES_OPTION,
+    output: str = typer.Option("table", "--format", help="table (default), csv or json (an array of rows)."),
+    allow_external: bool = typer.Option(
+        False, "--allow-external", help="Let the query read and write other files (off: only the data it was given)."
+    ),
 ) -> None:
-    """Run SQL on a published release: one view per table over its parquet files (and release_info)."""
-    from japan_nato.releases import ReleaseError, connect
+    """Run SQL on a published release (one view per table over its parquet files, and release_info)
+    or on a database file with --db. Read-only: the query sees only that data unless --allow-external."""
+    from japan_nato.releases.sandbox import open_for_query
 
+    if output not in FORMATS:
+        _fail([f"--format {output!r}: not one of {', '.join(FORMATS)}"], "choose a format")
+    text = query if query is not None else ("" if sys.stdin.isatty() else sys.stdin.read())
+    if not text.strip():
+        _fail(["no SQL given"], "pass a query as the argument, or pipe it on standard input")
     try:
-        con = connect(version, releases)
-    except ReleaseError as exc:
+        con = open_for_query(version, releases, db, allow_external)
+    except ValueError as exc:
         _fail([], str(exc))
-    text = query if query is not None else sys.stdin.read()
     try:
         cur = con.execute(text)
+        rows = cur.fetchall() if cur.description is not None else []
+        columns = [d[0] for d in cur.description or []]
     except duckdb.Error as exc:
-        _fail([str(exc).splitlines()[0]], "the query failed")
-    if cur.description is None:
+        first = str(exc).splitlines()[0]
+        locked = "disabled by configuration" in first or "configuration has been locked" in first
+        _fail([first], SANDBOX_FIX if locked and not allow_external else "the query failed")
+    finally:
+        con.close()
+    FORMATS[output](columns, rows)
+
+
+SANDBOX_FIX = (
+    "the query may read only the data it was given; add --allow-external to let it reach other files or settings"
+)
+
+
+def _table(columns: list[str], rows: list) -> None:
+    if not columns:
         return
     t = Table()
-    for d in cur.description:
-        t.add_column(d[0])
-    for row in cur.fetchall():
+    for c in columns:
+        t.add_column(c)
+    for row in rows:
         t.add_row(*("NULL" if v is None else str(v) for v in row))
     out.print(t)
+
+
+def _csv(columns: list[str], rows: list) -> None:
+    import csv
+
+    if not columns:
+        return
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows(["" if v is None else v for v in row] for row in rows)
+
+
+def _json(columns: list[str], rows: list) -> None:
+    import json
+
+    print(json.dumps([dict(zip(columns, row, strict=True)) for row in rows], default=str, ensure_ascii=False, indent=1))
+
+
+FORMATS = {"table": _table, "csv": _csv, "json": _json}
 
 
 @app.command()
@@ -174,13 +291,18 @@ def restore(
     version: str = typer.Option("latest", "--version", help="Release to restore (a version or 'latest')."),
     releases: Path | None = RELEASES_OPTION,
     to: str = typer.Option("head", "--to", help="Revision to upgrade to after loading (default: head)."),
+    as_json: bool = JSON_OPTION,
 ) -> None:
     """Load a published release into a new database at the release's schema revision, then upgrade it
     to head, so any release can be queried and compared with today's schema."""
     from japan_nato.releases import ReleaseError, restore_release
 
+    use_json(as_json)
     try:
         version_used, revision = restore_release(db, version, releases, to)
     except ReleaseError as exc:
         _fail([], str(exc))
+    if as_json:
+        emit({"ok": True, "version": version_used, "db": str(db), "revision": revision})
+        return
     out.print(f"restored release {version_used} into {db} (now at {revision})")

@@ -2,24 +2,42 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import typer
 
-from japan_nato.cli import (
-    _fail,
-    app,
-    out,
-)
+from japan_nato.cli import JSON_OPTION, _fail, app, out
+from japan_nato.cli.output import emit, use_json
 
 
 @app.command()
-def migrations(db: Path | None = typer.Option(None, "--db", help="Also show this database's revision.")) -> None:
+def migrations(
+    db: Path | None = typer.Option(None, "--db", help="Also show this database's revision."),
+    as_json: bool = JSON_OPTION,
+) -> None:
     """List the schema revisions, oldest first, and which one a database file is at."""
     from japan_nato.schema import migrate
 
-    current = migrate.current_revision(db) if db and db.exists() else None
+    use_json(as_json)
+    try:
+        current = migrate.current_revision(db) if db and db.exists() else None
+    except Exception as exc:  # not a DuckDB file, locked by another process, a folder
+        reason = re.sub(r"^\([\w.]+\) ", "", str(exc).splitlines()[0])  # SQLAlchemy's "(module.Error) " prefix
+        _fail([f"{db}: {reason}"], "give --db a japan-nato DuckDB file")
     head = migrate.head_revision()
+    if as_json:
+        emit(
+            {
+                "ok": True,
+                "head": head,
+                "revisions": [
+                    {"revision": r.revision, "title": (r.doc or "").splitlines()[0]} for r in migrate.revisions()
+                ],
+                **({"db": str(db), "current": current, "exists": db.exists()} if db else {}),
+            }
+        )
+        return
     for rev in migrate.revisions():
         marks = [m for m, on in (("head", rev.revision == head), (f"current of {db}", rev.revision == current)) if on]
         title = (rev.doc or "").splitlines()[0]
@@ -34,10 +52,11 @@ def upgrade(
     path: Path = typer.Argument(..., help="A japan-nato DuckDB file (yours; your own tables are kept)."),
     to: str = typer.Option("head", "--to", help="Target revision (default: head)."),
     no_backup: bool = typer.Option(False, "--no-backup", help="Skip the backup copy (not recommended)."),
+    as_json: bool = JSON_OPTION,
 ) -> None:
     """Migrate a database file in place to a newer schema revision, after writing a backup beside it.
     Tables it does not own, and tables of yours that reference ours, are kept with their data."""
-    _migrate(path, to, not no_backup)
+    _migrate(path, to, not no_backup, as_json)
 
 
 @app.command()
@@ -45,19 +64,24 @@ def downgrade(
     path: Path = typer.Argument(..., help="A japan-nato DuckDB file."),
     to: str = typer.Option(..., "--to", help="Target revision (see `japan-nato migrations`), or base."),
     no_backup: bool = typer.Option(False, "--no-backup", help="Skip the backup copy (not recommended)."),
+    as_json: bool = JSON_OPTION,
 ) -> None:
     """Migrate a database file back to an older revision (each revision says what its downgrade drops),
     after writing a backup beside it."""
-    _migrate(path, to, not no_backup)
+    _migrate(path, to, not no_backup, as_json)
 
 
-def _migrate(path: Path, to: str, backup: bool) -> None:
+def _migrate(path: Path, to: str, backup: bool, as_json: bool) -> None:
     from japan_nato.schema.migrate import MigrationError, migrate_file
 
+    use_json(as_json)
     try:
         before, after, saved = migrate_file(path, to, backup)
     except MigrationError as exc:
         _fail([], str(exc))
+    if as_json:
+        emit({"ok": True, "db": str(path), "from": before, "to": after, "backup": str(saved) if saved else None})
+        return
     if before == after:
         out.print(f"{path} is already at {after or 'base'}")
     else:

@@ -5,12 +5,15 @@
 - `diff`: what changed between two releases, and the semantic version that follows;
 - `metadata`: datapackage.json, croissant.json, CITATION.cff, LICENSE, CHANGES.md, CHANGELOG.md;
 - `publishing`: staging, checking and renaming a new version into place;
-- `read`: verifying, querying and restoring a published version.
+- `verify`, `pins`: a release checked against its manifest and against the manifest pinned at publish;
+- `read`: querying and restoring a published version (verified first; `sandbox` locks `sql` down);
+- `download`: a release fetched by version and checked (pooch);
+- `iceberg`: every published version as tagged Iceberg snapshots (`japan-nato export iceberg`).
 """
 
 from japan_nato.releases.diff import ReleaseDiff, TableDiff, diff_releases, next_version
 from japan_nato.releases.publishing import PublishPlan, publish
-from japan_nato.releases.read import connect, restore_release, verify_release
+from japan_nato.releases.read import connect, restore_release
 from japan_nato.releases.store import (
     MANIFEST,
     QUALITY_FILE,
@@ -20,6 +23,7 @@ from japan_nato.releases.store import (
     resolve_version,
     versions,
 )
+from japan_nato.releases.verify import verify_release
 
 __all__ = [
     "MANIFEST",

@@ -18,6 +18,7 @@ import pyarrow.parquet as pq
 
 from japan_nato.releases.store import QUALITY_FILE, parse_version
 from japan_nato.schema import catalog
+from japan_nato.schema.sqltext import identifier, literal
 
 
 def bump_rule(tables: list) -> str | None:
@@ -206,19 +207,21 @@ def diff_table(table: str, old: Path | None, new: Path | None) -> TableDiff:
     d.metadata_changed = _metadata_changes(old, new)
     keys = _keys_for(table, set(a) & set(b))
     common = [c for c in a if c in b and c not in d.columns_retyped and c not in keys]
-    key_expr = " || ' | ' || ".join(f'CAST(coalesce(x."{k}", y."{k}") AS VARCHAR)' for k in keys)
-    on = " AND ".join(f'x."{k}" = y."{k}"' for k in keys)
+    # Column names come from the files (a downloaded release may be hostile): always quoted.
+    q = identifier
+    key_expr = " || ' | ' || ".join(f"CAST(coalesce(x.{q(k)}, y.{q(k)}) AS VARCHAR)" for k in keys)
+    on = " AND ".join(f"x.{q(k)} = y.{q(k)}" for k in keys)
     changed_cols = ", ".join(
-        f'CASE WHEN x."{c}" IS DISTINCT FROM y."{c}" '
-        f'THEN [\'{c}\', CAST(x."{c}" AS VARCHAR), CAST(y."{c}" AS VARCHAR)] END'
+        f"CASE WHEN x.{q(c)} IS DISTINCT FROM y.{q(c)} "
+        f"THEN [{literal(c)}, CAST(x.{q(c)} AS VARCHAR), CAST(y.{q(c)} AS VARCHAR)] END"
         for c in common
     )
     con = duckdb.connect()
     try:
         rows = con.execute(f"""
-            SELECT {key_expr} AS k, x."{keys[0]}" IS NULL AS is_new, y."{keys[0]}" IS NULL AS is_gone,
+            SELECT {key_expr} AS k, x.{q(keys[0])} IS NULL AS is_new, y.{q(keys[0])} IS NULL AS is_gone,
                    list_filter([{changed_cols or "NULL"}], v -> v IS NOT NULL) AS changed
-            FROM read_parquet('{old}') x FULL OUTER JOIN read_parquet('{new}') y ON {on}
+            FROM read_parquet({literal(str(old))}) x FULL OUTER JOIN read_parquet({literal(str(new))}) y ON {on}
             ORDER BY k""").fetchall()
     finally:
         con.close()
@@ -235,10 +238,11 @@ def diff_table(table: str, old: Path | None, new: Path | None) -> TableDiff:
 
 def _all_keys(table: str, path: Path) -> list[str]:
     keys = _keys_for(table, set(_parquet_schema(path)))
-    expr = " || ' | ' || ".join(f'CAST("{k}" AS VARCHAR)' for k in keys)
+    expr = " || ' | ' || ".join(f"CAST({identifier(k)} AS VARCHAR)" for k in keys)
     con = duckdb.connect()
     try:
-        return [r[0] for r in con.execute(f"SELECT {expr} FROM read_parquet('{path}') ORDER BY 1").fetchall()]
+        query = f"SELECT {expr} FROM read_parquet({literal(str(path))}) ORDER BY 1"
+        return [r[0] for r in con.execute(query).fetchall()]
     finally:
         con.close()
 

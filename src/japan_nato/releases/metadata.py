@@ -4,6 +4,7 @@ package, Croissant 1.1 JSON-LD, CITATION.cff, LICENSE, and the notes (CHANGES.md
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from pathlib import Path
 
@@ -110,6 +111,10 @@ def without(spec: catalog.TableSpec, present: set[str]) -> catalog.TableSpec:
         columns=tuple(c for c in spec.columns if c.name in present),
         unique=tuple(u for u in spec.unique if set(u) <= present),
     )
+
+
+def parquet_columns_names(path: Path) -> list[str]:
+    return [name for name, _ in parquet_columns(path)]
 
 
 def parquet_columns(path: Path) -> list[tuple[str, str]]:
@@ -224,7 +229,7 @@ def changes_md(version: str, diff: ReleaseDiff, when: str, note: str | None = No
     return "\n".join(lines) + "\n"
 
 
-def write_changelog(root: Path) -> None:
+def changelog_text(root: Path) -> str:
     """CHANGELOG.md is derived: every release's CHANGES.md, newest first."""
     entries = [
         (root / v / "CHANGES.md").read_text(encoding="utf-8")
@@ -232,7 +237,14 @@ def write_changelog(root: Path) -> None:
         if (root / v / "CHANGES.md").exists()
     ]
     text = "# Changelog\n\nEvery published version of the dataset, newest first. Versions are immutable.\n\n"
-    (root / "CHANGELOG.md").write_text(text + "\n".join(entries), encoding="utf-8")
+    return text + "\n".join(entries)
+
+
+def write_changelog(root: Path) -> None:
+    """Rewrite CHANGELOG.md atomically (a kill leaves the old one or the new one)."""
+    tmp = root / f".CHANGELOG.md.{os.getpid()}"
+    tmp.write_text(changelog_text(root), encoding="utf-8")
+    os.replace(tmp, root / "CHANGELOG.md")
 
 
 def write_json(path: Path, payload: dict) -> None:

@@ -18,10 +18,11 @@ from pathlib import Path
 
 import duckdb
 
-from japan_nato.releases import croissant, metadata
+from japan_nato.releases import croissant, metadata, pins
 from japan_nato.releases.diff import ReleaseDiff, diff_releases, next_version
 from japan_nato.releases.export import WRITER, export_quality, export_tables, file_entries
 from japan_nato.releases.store import MANIFEST, ReleaseError, versions
+from japan_nato.releases.verify import make_read_only
 
 MANIFEST_FORMAT = 2  # 2: every file of the folder is listed and hashed (1: only the parquet files)
 
@@ -132,6 +133,8 @@ def publish(db: Path, report, root: Path, repo: Path, dry_run: bool = False, not
     """Publish `db` (already through a passing gate with every check run) as the next version."""
     require_complete_gate(report)
     root.mkdir(parents=True, exist_ok=True)
+    if versions(root):
+        metadata.write_changelog(root)  # repairs one an interrupted publish left behind
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=root))
     try:
         revision = _schema_revision(db)
@@ -152,6 +155,9 @@ def publish(db: Path, report, root: Path, repo: Path, dry_run: bool = False, not
             return plan
         _finish(plan, db, report, repo, note, revision)
         # The rename is the publish: before it nothing is visible, after it everything is.
+        make_read_only(plan.staging)
+        if pins.is_repository_root(root):
+            pins.add(plan.staging, target.name)  # pinned first: a kill before the rename leaves a pin, no release
         os.rename(plan.staging, target)
         plan.staging = target
     finally:

@@ -4,74 +4,61 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
 import duckdb
 
-from japan_nato.releases.store import MANIFEST, QUALITY_FILE, ReleaseError, releases_dir, resolve_version, sha256_file
+from japan_nato.releases.store import MANIFEST, QUALITY_FILE, ReleaseError, releases_dir, resolve_version, versions
+from japan_nato.releases.verify import require_intact
+from japan_nato.schema.sqltext import identifier, literal
+
+TABLE_FILE = re.compile(r"^[a-z][a-z0-9_]{0,62}\.parquet$")  # a manifest may name nothing else as a view
 
 
-def verify_release(folder: Path) -> list[str]:
-    """Problems with one release: every file re-hashed and re-counted against its manifest. From
-    manifest format 2 on, every file of the folder must be listed, and none may be missing."""
-    import pyarrow.parquet as pq
-
-    try:
-        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        return [f"{folder}: manifest unreadable: {exc}"]
-    problems = []
-    listed = set(manifest.get("files", {}))
-    strict = manifest.get("manifest_format", 1) >= 2
-    present = {p.name for p in folder.iterdir() if p.is_file() and p.name != MANIFEST}
-    if not strict:
-        present = {name for name in present if name.endswith(".parquet")}
-    for name in sorted(present - listed):
-        problems.append(f"{folder / name}: not listed in the manifest")
-    for name, entry in sorted(manifest.get("files", {}).items()):
-        path = folder / name
-        if not path.exists():
-            problems.append(f"{path}: missing (the manifest lists it)")
-            continue
-        digest = sha256_file(path)
-        if digest != entry["sha256"]:
-            problems.append(f"{path}: sha256 {digest} does not match the manifest's {entry['sha256']}")
-        if path.stat().st_size != entry["bytes"]:
-            problems.append(f"{path}: {path.stat().st_size} bytes, manifest says {entry['bytes']}")
-        if "rows" in entry:
-            try:
-                rows = pq.ParquetFile(path).metadata.num_rows
-                if rows != entry["rows"]:
-                    problems.append(f"{path}: {rows} rows, manifest says {entry['rows']}")
-            except Exception as exc:  # a tampered file may not even parse
-                problems.append(f"{path}: unreadable parquet: {exc}")
-    if manifest.get("version") != folder.name:
-        problems.append(f"{folder}: manifest version {manifest.get('version')!r} differs from the folder name")
-    return problems
+def _has_local(root: Path, version: str) -> bool:
+    known = versions(root)
+    return bool(known) if version == "latest" else version in known
 
 
 def connect(version: str = "latest", releases: Path | None = None, quiet: bool = False) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB connection with one view per table over a release's parquet files.
 
+    The release is read from `releases` (or $JAPAN_NATO_RELEASES) when given; otherwise from the
+    local releases folder when it has the version, else from the download cache, else it is
+    downloaded and verified first (`japan_nato.releases.download`).
+
     `version="latest"` is resolved explicitly and the chosen version is reported on stderr and kept in
     the `release_info` view, so an analysis always records what it ran on.
     """
     root = releases_dir(releases)
-    chosen = resolve_version(root, version)
-    if version == "latest" and not quiet:
-        print(f"japan-nato: 'latest' is release {chosen} ({root / chosen})", file=sys.stderr)
+    if releases is None and not os.environ.get("JAPAN_NATO_RELEASES") and not _has_local(root, version):
+        # Not in the local releases (an installed wheel has none): the cache, else, only where there
+        # are no local releases at all, a verified download.
+        from japan_nato.releases.download import locate
+
+        root, chosen = locate(version, quiet, may_download=not versions(root), local=root)
+    else:
+        chosen = resolve_version(root, version)
+        if version == "latest" and not quiet:
+            print(f"japan-nato: 'latest' is release {chosen} ({root / chosen})", file=sys.stderr)
     folder = root / chosen
+    require_intact(root, chosen)  # never serve a release that is not the one published
     manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
     con = duckdb.connect()
     for name in manifest["files"]:
         if not name.endswith(".parquet"):
             continue
-        view = name.removesuffix(".parquet")
-        con.execute(f"CREATE VIEW \"{view}\" AS SELECT * FROM read_parquet('{(folder / name).resolve()}')")
+        if not TABLE_FILE.match(name):
+            con.close()
+            raise ReleaseError(f"{folder / MANIFEST}: lists {name[:80]!r}, which is not a table's file")
+        path = literal(str((folder / name).resolve()))
+        con.execute(f"CREATE VIEW {identifier(name.removesuffix('.parquet'))} AS SELECT * FROM read_parquet({path})")
+    revision = manifest.get("schema_revision")
     con.execute(
-        f"CREATE VIEW release_info AS SELECT '{chosen}' AS version, "
-        f"'{manifest.get('schema_revision')}' AS schema_revision, '{folder.resolve()}' AS path"
+        f"CREATE VIEW release_info AS SELECT {literal(chosen)} AS version, "
+        f"{literal(revision) if revision else 'NULL'} AS schema_revision, {literal(str(folder.resolve()))} AS path"
     )
     return con
 
@@ -88,9 +75,7 @@ def restore_release(
     root = releases_dir(releases)
     chosen = resolve_version(root, version)
     folder = root / chosen
-    problems = verify_release(folder)
-    if problems:
-        raise ReleaseError(f"release {chosen} does not match its manifest: {problems[0]}")
+    require_intact(root, chosen)
     manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
     revision = manifest.get("schema_revision")
     known = [r.revision for r in migrate.revisions()]
@@ -103,13 +88,21 @@ def restore_release(
         migrate.upgrade(tmp, revision)
         con = duckdb.connect(str(tmp))
         try:
+            query = "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
+            known_tables = {r[0] for r in con.execute(query).fetchall()}
             con.execute("BEGIN TRANSACTION")
             for name in manifest["files"]:
                 if not name.endswith(".parquet") or name == QUALITY_FILE:
                     continue  # the gate's log of that release is not data; re-run `japan-nato check`
                 table = name.removesuffix(".parquet")
-                con.execute(f'DELETE FROM "{table}"')
-                con.execute(f"INSERT INTO \"{table}\" BY NAME SELECT * FROM read_parquet('{folder / name}')")
+                if table not in known_tables:
+                    raise ReleaseError(
+                        f"{folder / MANIFEST}: lists {name[:80]!r}, which is not a table of revision {revision}"
+                    )
+                con.execute(f"DELETE FROM {identifier(table)}")
+                con.execute(
+                    f"INSERT INTO {identifier(table)} BY NAME SELECT * FROM read_parquet({literal(str(folder / name))})"
+                )
             con.execute("COMMIT")
         finally:
             con.close()
