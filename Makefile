@@ -23,8 +23,9 @@ setup: $(UV)
 build: setup
 	$(RUN) japan-nato build
 
+# Two workers (pytest-xdist) on the 2-core machine: each builds the session's database once.
 test: setup
-	$(RUN) pytest
+	$(RUN) pytest -n 2
 
 # The release site in headless Chromium (needs chromium, graphviz and npm: .ci/run installs them).
 test-browser: setup
