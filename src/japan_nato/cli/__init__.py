@@ -74,12 +74,16 @@ def _each_command() -> None:
     use_json(False)
 
 
+_signalled: list[int] = []
+
+
 def _exit_on_sigterm() -> None:
     """SIGTERM (kill, timeout, a CI runner) and SIGHUP become an exit, so the context managers and
     cleanups run as for an error: a killed build leaves no build file, publish no temporary folder."""
     import signal
 
     def leave(signum, frame) -> None:
+        _signalled.append(signum)
         raise SystemExit(128 + signum)
 
     for sig in (signal.SIGTERM, signal.SIGHUP):
@@ -101,6 +105,8 @@ def main() -> None:
     if isinstance(code, str):
         print(code, file=sys.stderr)
         code = 1
+    if _signalled:  # DuckDB turns the exit into "Query interrupted", which the command then reports
+        code = 128 + _signalled[0]
     sys.stdout.flush()
     sys.stderr.flush()
     atexit._run_exitfuncs()
