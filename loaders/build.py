@@ -4,6 +4,10 @@ Shape of every step: a NEW database file (a copy of the template the migrations 
 japan_nato.schema.template) -> the curated files streamed into it, validated and checked, in one
 transaction (japan_nato.loaders.curated) -> the quality gate -> only then an atomic rename over the
 target. A failure at any step leaves the existing database untouched and no file behind.
+
+The target is checked first (japan_nato.dbfiles): only a previous database of ours is replaced
+unless `force`; a symbolic link is followed and the file it points to replaced. Builds of one target
+take turns (japan_nato.locks), and each clears what killed builds of it left (japan_nato.scratch).
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from pathlib import Path
 import duckdb
 from japan_nato.loaders.curated import DEFAULT_CURATED_DIR, LoadReport, OnStep, load_curated
 from japan_nato.schema import catalog, template
+
+from japan_nato import dbfiles, locks, scratch
 
 DEFAULT_DB = Path("build/japan_nato.duckdb")
 
@@ -81,6 +87,10 @@ def load_into(
     return report
 
 
+def lock_file(target: Path) -> Path:
+    return target.with_name(f".{target.name}.lock")
+
+
 def build_database(
     curated_dir: Path = DEFAULT_CURATED_DIR,
     db_path: Path = DEFAULT_DB,
@@ -88,18 +98,30 @@ def build_database(
     sources_dir: Path | None = None,
     require_texts: bool = False,
     on_step: OnStep | None = None,
+    force: bool = False,
+    on_wait: Callable[[str], None] | None = None,
 ) -> BuildReport:
-    """Build `db_path` from `curated_dir`. Raises CuratedDataError or BuildError; then nothing changed.
+    """Build `db_path` from `curated_dir`. Raises CuratedDataError, BuildError, DatabaseFileError (the
+    target is not ours to replace; `force` replaces it anyway) or LockTimeout; then nothing changed.
 
     Excerpts, quotes and hashes are checked against the texts in `sources_dir` while each file is
     read; `require_texts` makes a missing text a problem (the command line's default).
     `gate(tmp_db)` runs on the new file before it replaces the old one and raises to refuse it.
-    `on_step(step, done, total)` hears of each step (migrate, validate per file, ..., gate).
+    `on_step(step, done, total)` hears of each step (migrate, validate per file, ..., gate);
+    `on_wait(message)` that another build of the same target runs and this one waits for it.
     """
     db_path = Path(db_path)
+    target = dbfiles.replaceable(db_path, force=force)  # before any work, and before waiting
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with locks.exclusive(lock_file(target), f"build of {db_path}", on_wait):
+        target = dbfiles.replaceable(db_path, force=force)  # what the build we waited for left
+        scratch.remove_stale_builds(target)
+        return _build(curated_dir, target, db_path, gate, sources_dir, require_texts, on_step)
+
+
+def _build(curated_dir, target: Path, db_path: Path, gate, sources_dir, require_texts, on_step) -> BuildReport:
     timings: dict[str, float] = {}
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = db_path.with_name(f".{db_path.name}.{os.getpid()}.building")
+    tmp = scratch.building_name(target)
     _remove(tmp)
     try:
         if on_step:
@@ -116,7 +138,7 @@ def build_database(
             t0 = time.perf_counter()
             gate_result = gate(tmp)
             timings["gate"] = time.perf_counter() - t0
-        os.replace(tmp, db_path)
+        os.replace(tmp, target)
     except BaseException:
         _remove(tmp)
         raise

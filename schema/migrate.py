@@ -5,6 +5,7 @@ Thin wrappers over Alembic so the build, the CLI and the tests share one configu
 
 from __future__ import annotations
 
+import os
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -34,11 +35,12 @@ def connect(db_path: Path | str):
         engine.dispose()
 
 
-def _run(db_path: Path | str, fn, *args, **kwargs):
+def _run(db_path: Path | str, fn, *args, one_transaction: bool = False):
     cfg = alembic_config()
     with connect(db_path) as conn:
         cfg.attributes["connection"] = conn
-        result = fn(cfg, *args, **kwargs)
+        cfg.attributes["one_transaction"] = one_transaction
+        result = fn(cfg, *args)
         conn.commit()
     return result
 
@@ -92,6 +94,14 @@ class MigrationError(Exception):
     """A database could not be migrated; the message says why and what to do."""
 
 
+def target_revision(to: str) -> str | None:
+    """`to` as a revision (None: base), checked before anything is read or written."""
+    order = [r.revision for r in revisions()]
+    if to not in order + ["head", "base"]:
+        raise MigrationError(f"unknown revision {to!r}; give --to one of: {', '.join(order + ['head', 'base'])}")
+    return head_revision() if to == "head" else (None if to == "base" else to)
+
+
 def backup_path(db: Path, revision: str | None) -> Path:
     base = db.with_name(f"{db.name}.backup-{revision or 'base'}")
     path, n = base, 1
@@ -111,33 +121,81 @@ def _checkpoint(db: Path) -> None:
         con.close()
 
 
-def migrate_file(db: Path | str, to: str = "head", backup: bool = True) -> tuple[str | None, str | None, Path | None]:
-    """Move a database file to revision `to` (forward or back) in place, keeping every table we do not
-    own. Writes a backup beside it first. Returns (from, to, backup)."""
+def write_backup(db: Path, revision: str | None) -> Path:
+    """A whole copy of `db` beside it, or none: copied to a name of this process, flushed to disk,
+    then renamed, so a kill mid-copy never leaves a truncated file under the backup's name (the
+    next migration of `db` clears such a partial copy)."""
+    import re
     import shutil
 
+    from japan_nato import scratch
+
+    scratch.remove_stale(db.parent, re.compile(rf"\.{re.escape(db.name)}\.backup\.(?P<pid>\d+)\.partial"))
+    _checkpoint(db)
+    saved = backup_path(db, revision)
+    partial = db.with_name(f".{db.name}.backup.{os.getpid()}.partial")
+    try:
+        shutil.copyfile(db, partial)
+        shutil.copystat(db, partial)
+        with open(partial, "rb+") as f:
+            os.fsync(f.fileno())
+        os.replace(partial, saved)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    _fsync_folder(db.parent)
+    return saved
+
+
+def _fsync_folder(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)  # the rename itself reaches the disk
+    finally:
+        os.close(fd)
+
+
+def _direction(db: Path, before: str | None, target: str | None, direction: str | None, to: str) -> bool:
+    """True for forward; refuses the way the command does not go (`upgrade --to` an older revision)."""
+    order = [None] + [r.revision for r in revisions()]
+    forward = order.index(target) > order.index(before)
+    if direction == "up" and not forward:
+        raise MigrationError(
+            f"{db} is at {before}, newer than {to}; upgrade only moves forward: "
+            f"use `japan-nato downgrade {db} --to {to}`"
+        )
+    if direction == "down" and forward:
+        raise MigrationError(
+            f"{db} is at {before or 'base'}, older than {to}; downgrade only moves back: "
+            f"use `japan-nato upgrade {db} --to {to}`"
+        )
+    return forward
+
+
+def migrate_file(
+    db: Path | str, to: str = "head", backup: bool = True, direction: str | None = None
+) -> tuple[str | None, str | None, Path | None]:
+    """Move a database file to revision `to` in place, keeping every table we do not own; `direction`
+    "up" or "down" refuses the other way. Writes a backup beside it first. All of it is one
+    transaction: a migration that fails (a downgrade DuckDB refuses because a user's table references
+    ours) changes nothing. Returns (from, to, backup). Raises MigrationError or DatabaseFileError
+    (not a japan-nato database, read-only, a folder)."""
+    from japan_nato import dbfiles
+
     db = Path(db)
-    if not db.is_file():
-        raise MigrationError(f"{db}: no such database file")
-    known = {r.revision for r in revisions()} | {"head", "base"}
-    if to not in known:
-        raise MigrationError(f"unknown revision {to!r}; `japan-nato migrations` lists them")
-    before = current_revision(db)
-    target = head_revision() if to == "head" else (None if to == "base" else to)
+    target = target_revision(to)
+    before = dbfiles.require(db, writes="migrating rewrites it in place", allow_empty=True).revision
     if before == target:
         return before, target, None
-    saved = None
-    if backup:
-        _checkpoint(db)
-        saved = backup_path(db, before)
-        shutil.copy2(db, saved)
-    order = [r.revision for r in revisions()]
-    forward = target is not None and (before is None or order.index(target) > order.index(before))
+    forward = _direction(db, before, target, direction, to)
+    saved = write_backup(db, before) if backup else None
     try:
-        (upgrade if forward else downgrade)(db, target or "base")
+        _run(db, command.upgrade if forward else command.downgrade, target or "base", one_transaction=True)
     except Exception as exc:
         raise MigrationError(
-            f"{db}: migrating {before or 'base'} -> {target or 'base'} failed: {exc}; the file is at "
-            f"revision {current_revision(db) or 'base'}; the backup is {saved}"
+            f"{db}: migrating {before or 'base'} -> {target or 'base'} failed ({dbfiles.one_line(exc)}); "
+            f"nothing changed, it is still at {before or 'base'}"
+            + (f"; the backup is {saved}" if saved else "")
+            + ("; drop your tables' foreign keys to ours first" if "main key table" in str(exc) else "")
         ) from exc
     return before, target, saved

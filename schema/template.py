@@ -48,9 +48,14 @@ def template_path() -> Path:
 
 
 def _make_template(path: Path) -> None:
+    import re
+
     from japan_nato.schema import migrate
 
+    from japan_nato import scratch
+
     path.parent.mkdir(parents=True, exist_ok=True)
+    scratch.remove_stale(path.parent, re.compile(r"\.schema-head-\w+\.duckdb\.(?P<pid>\d+)\.tmp(\.wal)?"))
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
     try:

@@ -135,8 +135,8 @@ def test_sql_reads_standard_input_and_release_info():
 @pytest.mark.parametrize(
     ("args", "first_line", "last_line"),
     [
-        (["sql", ""], "no SQL given", "error: pass a query as the argument, or pipe it on standard input"),
-        (["sql", "   "], "no SQL given", "error: pass a query as the argument, or pipe it on standard input"),
+        (["sql", ""], None, "error: no SQL given; pass a query as the argument, or pipe it on standard input"),
+        (["sql", "   "], None, "error: no SQL given; pass a query as the argument, or pipe it on standard input"),
         (["sql", "SELEC 1"], 'Parser Error: syntax error at or near "SELEC"', "error: the query failed"),
         (
             ["sql", "--format", "xml", "SELECT 1"],

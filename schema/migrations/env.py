@@ -1,7 +1,10 @@
 """Alembic environment for japan-nato databases (DuckDB through duckdb-sqlalchemy).
 
 Run through `japan_nato.schema.migrate` (the CLI and the build do); it passes the connection in
-`config.attributes["connection"]`. Each revision runs in its own transaction.
+`config.attributes["connection"]`. Each revision runs in its own transaction, unless
+`config.attributes["one_transaction"]`: then all of them in one, so a revision that fails undoes the
+ones before it too (`migrate_file`: a refused `downgrade --to base` changes nothing). DuckDB's DDL
+is transactional, so this holds for every revision.
 """
 
 from alembic import context
@@ -20,7 +23,7 @@ def run_migrations_online() -> None:
         connection=connection,
         target_metadata=target_metadata,
         include_object=include_object,
-        transaction_per_migration=True,
+        transaction_per_migration=not context.config.attributes.get("one_transaction", False),
         compare_type=True,
     )
     with context.begin_transaction():

@@ -1,8 +1,8 @@
 """The `japan-nato` command line: the app, its shared options and the console script.
 
 Commands live in modules by what they work on: `data` (build, check, stats, suites, dictionary, the
-GX daemon), `releases` (publish, diff, verify, sql, restore), `schema` (migrations, upgrade,
-downgrade). Each module registers its commands on `app` when imported below.
+GX daemon), `releases` (publish, diff, verify, restore), `query` (sql), `schema` (migrations,
+upgrade, downgrade). Each module registers its commands on `app` when imported below.
 """
 
 from __future__ import annotations
@@ -39,6 +39,16 @@ SOURCES_OPTION = typer.Option(
 )
 
 
+FORCE_OPTION = typer.Option(
+    False, "--force", help="Replace DB even when it is not a japan-nato database (a text file, another project's)."
+)
+
+
+def say(message: str) -> None:
+    """A notice on standard error (waiting for a lock, ...): never on standard output, which may be JSON."""
+    err.print(message, markup=False)
+
+
 def _fail(lines: list[str], summary: str, problems: list | None = None) -> None:
     """One line per problem, then `error: <summary>`, exit 1 (as JSON under --json: cli.output)."""
     from japan_nato.cli.output import fail
@@ -64,12 +74,29 @@ def _each_command() -> None:
     use_json(False)
 
 
+_signalled: list[int] = []
+
+
+def _exit_on_sigterm() -> None:
+    """SIGTERM (kill, timeout, a CI runner) and SIGHUP become an exit, so the context managers and
+    cleanups run as for an error: a killed build leaves no build file, publish no temporary folder."""
+    import signal
+
+    def leave(signum, frame) -> None:
+        _signalled.append(signum)
+        raise SystemExit(128 + signum)
+
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, leave)
+
+
 def main() -> None:
     """The console script. Runs the command, flushes, runs the exit handlers, then leaves without
     Python's module teardown: every file and database connection is closed by then, and tearing down
     sqlmodel, pydantic and pandas took 0.4-0.6 s of each command (docs/feedback.md)."""
     import atexit
 
+    _exit_on_sigterm()
     try:
         app()
         code = 0
@@ -78,6 +105,8 @@ def main() -> None:
     if isinstance(code, str):
         print(code, file=sys.stderr)
         code = 1
+    if _signalled:  # DuckDB turns the exit into "Query interrupted", which the command then reports
+        code = 128 + _signalled[0]
     sys.stdout.flush()
     sys.stderr.flush()
     atexit._run_exitfuncs()
@@ -85,4 +114,4 @@ def main() -> None:
 
 
 # Registered last: each module adds its commands to `app`.
-from japan_nato.cli import data, curation, derived, distribution, lakehouse, releases, schema  # noqa: E402, F401, I001
+from japan_nato.cli import data, curation, derived, distribution, lakehouse, releases, query, schema  # noqa: E402, F401, I001

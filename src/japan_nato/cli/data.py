@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
 import typer
 from rich.table import Table
 
@@ -12,14 +13,17 @@ from japan_nato.cli import (
     CURATED_OPTION,
     DB_OPTION,
     ENGINE_OPTION,
+    FORCE_OPTION,
     JSON_OPTION,
     SOURCES_OPTION,
     _fail,
     app,
     err,
     out,
+    say,
 )
 from japan_nato.cli.output import emit, steps, use_json
+from japan_nato.dbfiles import one_line
 
 
 @app.command()
@@ -32,19 +36,30 @@ def build(
     allow_missing_sources: bool = ALLOW_MISSING_OPTION,
     junit: Path | None = typer.Option(None, "--junit", help="Also write JUnit XML (the gate's, or the problems')."),
     html_report: Path | None = typer.Option(None, "--html", help="Also write an HTML report, failed or not."),
+    force: bool = FORCE_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Validate the curated files, load them into a new database through the schema migrations, run the
     quality gate, and only then replace DB. Any problem: one line each, exit 1, DB left as it was.
     Without the article texts the build fails, unless --allow-missing-sources (then it names every
-    check it skipped)."""
+    check it skipped). DB may be new or a previous japan-nato database; anything else (a text file,
+    another project's database) is refused unless --force, a folder always. A symbolic link is
+    followed: the file it points to is replaced and the link kept. A second build of the same DB
+    waits for the first ($JAPAN_NATO_LOCK_TIMEOUT seconds at most)."""
+    from japan_nato.dbfiles import DatabaseFileError, replaceable
+
     use_json(as_json)
+    try:
+        replaceable(db, force=force)  # refused before any work, even before GX starts
+    except DatabaseFileError as exc:
+        _fail([], str(exc))
     if not skip_gate and engine == "sql":
         from japan_nato.quality import gx_worker
 
         gx_worker.start()  # first: GX's import then runs beside everything below
     from japan_nato.loaders.build import build_database
     from japan_nato.loaders.problems import CuratedDataError
+    from japan_nato.locks import LockTimeout
 
     gate = None
     if not skip_gate:
@@ -57,8 +72,17 @@ def build(
     try:
         with steps(f"building {db}") as on_step:
             report = build_database(
-                curated, db, gate=gate, sources_dir=texts, require_texts=not allow_missing_sources, on_step=on_step
+                curated,
+                db,
+                gate=gate,
+                sources_dir=texts,
+                require_texts=not allow_missing_sources,
+                on_step=on_step,
+                force=force,
+                on_wait=say,
             )
+    except (DatabaseFileError, LockTimeout) as exc:
+        _fail([], str(exc))
     except CuratedDataError as exc:
         _reports(junit, html_report, problems=exc.problems)
         _fail(
@@ -141,11 +165,13 @@ def check(
     from japan_nato.quality.reports import write_html, write_junit
 
     use_json(as_json)
-    if not db.exists():
-        _fail([f"{db}: no such database"], "run `japan-nato build` first or give --db")
+    _require(db, writes="check records its results in it (quality_results)")
     with steps(f"checking {db}") as on_step:
         on_step("gate")
-        report = run_gate(db, sources_dir, engine=engine)
+        try:
+            report = run_gate(db, sources_dir, engine=engine)
+        except duckdb.Error as exc:  # taken by another process since _require, say
+            _fail([], f"{db}: {one_line(exc)}; {DB_FIX}")
     if junit:
         write_junit(report, junit)
     if html_report:
@@ -168,6 +194,19 @@ def check(
     raise typer.Exit(0 if report.passed else 1)
 
 
+DB_FIX = "close whatever else has it open, or give --db another japan-nato database"
+
+
+def _require(db: Path, writes: str | None = None) -> None:
+    """One line and exit 1 unless `db` is a japan-nato database this command can use."""
+    from japan_nato.dbfiles import DatabaseFileError, require
+
+    try:
+        require(db, writes=writes)
+    except DatabaseFileError as exc:
+        _fail([], str(exc))
+
+
 MISSING_TEXTS_FIX = (
     "give --sources-dir or $JAPAN_NATO_SOURCES the folder of the texts, or --allow-missing-sources to run without"
 )
@@ -179,8 +218,7 @@ def stats(db: Path = DB_OPTION, as_json: bool = JSON_OPTION) -> None:
     from japan_nato.loaders.stats import collect_stats
 
     use_json(as_json)
-    if not db.exists():
-        _fail([f"{db}: no such database"], "run `japan-nato build` first")
+    _require(db)
     s = collect_stats(db)
     if as_json:
         emit(

@@ -1,13 +1,10 @@
-"""Commands on published releases: publish, diff, verify, sql, restore."""
+"""Commands on published releases: publish, diff, verify, restore (`sql` is in cli.query)."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-import duckdb
 import typer
-from rich.table import Table
 
 from japan_nato.cli import (
     CURATED_OPTION,
@@ -18,6 +15,7 @@ from japan_nato.cli import (
     app,
     err,
     out,
+    say,
 )
 from japan_nato.cli.output import emit, steps, use_json
 
@@ -35,17 +33,18 @@ def publish(
     version: parquet per table, manifest.json, datapackage.json and CHANGES.md. The version follows
     from the diff against the newest release (major: removed or retyped; minor: added; patch: values)."""
     import shutil
-    import tempfile
 
     from japan_nato.loaders.build import build_database
     from japan_nato.loaders.problems import CuratedDataError
+    from japan_nato.locks import LockTimeout
     from japan_nato.quality.gate import gate_for_build
     from japan_nato.releases import ReleaseError, releases_dir
     from japan_nato.releases import publish as publish_release
+    from japan_nato.scratch import temporary_folder
 
     use_json(as_json)
     root = releases_dir(releases)
-    with tempfile.TemporaryDirectory() as tmp, steps("publishing") as on_step:
+    with temporary_folder("publish") as tmp, steps("publishing") as on_step:
         try:
             from japan_nato.sources import resolve_sources_dir
 
@@ -66,8 +65,8 @@ def publish(
         gate = report.gate
         on_step("export")
         try:
-            plan = publish_release(report.db_path, gate, root, Path.cwd(), dry_run=dry_run, note=note)
-        except ReleaseError as exc:
+            plan = publish_release(report.db_path, gate, root, Path.cwd(), dry_run=dry_run, note=note, on_wait=say)
+        except (ReleaseError, LockTimeout) as exc:
             _fail([], str(exc))
     citation = not dry_run and releases is None and root.resolve() == (Path.cwd() / "datasets" / "releases").resolve()
     if citation:  # the repository's citation follows the newest release of its own releases folder
@@ -105,21 +104,23 @@ def diff(
 ) -> None:
     """Rows added, removed and changed per table between two releases (or a release and a built
     database), and their schema changes."""
-    import tempfile
-
     from japan_nato.releases import ReleaseError, diff_releases, release_path, releases_dir
     from japan_nato.releases.versioning import bump_note, published_bumps
+    from japan_nato.scratch import temporary_folder
 
     use_json(as_json)
     root = releases_dir(releases)
-    with tempfile.TemporaryDirectory() as tmp:
+    with temporary_folder("diff") as tmp:
         try:
             a = release_path(root, old)
             if new.endswith(".duckdb"):
+                from japan_nato.dbfiles import DatabaseFileError, require
                 from japan_nato.releases.export import export_tables
 
-                if not Path(new).is_file():
-                    raise ReleaseError(f"{new}: no such database; run `japan-nato build` first")
+                try:
+                    require(Path(new))
+                except DatabaseFileError as exc:
+                    raise ReleaseError(str(exc)) from None
                 b = Path(tmp)
                 export_tables(Path(new), b, "candidate", None)
                 label = new
@@ -214,93 +215,27 @@ def _pinned(root: Path, version: str) -> bool:
 
 
 @app.command()
-def sql(
-    query: str = typer.Argument(None, help="SQL to run; read from standard input when omitted."),
-    version: str = typer.Option("latest", "--version", help="Release to query (a version or 'latest')."),
-    db: Path | None = typer.Option(None, "--db", help="Query this DuckDB file instead (opened read-only)."),
-    releases: Path | None = RELEASES_OPTION,
-    output: str = typer.Option("table", "--format", help="table (default), csv or json (an array of rows)."),
-    allow_external: bool = typer.Option(
-        False, "--allow-external", help="Let the query read and write other files (off: only the data it was given)."
-    ),
-) -> None:
-    """Run SQL on a published release (one view per table over its parquet files, and release_info)
-    or on a database file with --db. Read-only: the query sees only that data unless --allow-external."""
-    from japan_nato.releases.sandbox import open_for_query
-
-    if output not in FORMATS:
-        _fail([f"--format {output!r}: not one of {', '.join(FORMATS)}"], "choose a format")
-    text = query if query is not None else ("" if sys.stdin.isatty() else sys.stdin.read())
-    if not text.strip():
-        _fail(["no SQL given"], "pass a query as the argument, or pipe it on standard input")
-    try:
-        con = open_for_query(version, releases, db, allow_external)
-    except ValueError as exc:
-        _fail([], str(exc))
-    try:
-        cur = con.execute(text)
-        rows = cur.fetchall() if cur.description is not None else []
-        columns = [d[0] for d in cur.description or []]
-    except duckdb.Error as exc:
-        first = str(exc).splitlines()[0]
-        locked = "disabled by configuration" in first or "configuration has been locked" in first
-        _fail([first], SANDBOX_FIX if locked and not allow_external else "the query failed")
-    finally:
-        con.close()
-    FORMATS[output](columns, rows)
-
-
-SANDBOX_FIX = (
-    "the query may read only the data it was given; add --allow-external to let it reach other files or settings"
-)
-
-
-def _table(columns: list[str], rows: list) -> None:
-    if not columns:
-        return
-    t = Table()
-    for c in columns:
-        t.add_column(c)
-    for row in rows:
-        t.add_row(*("NULL" if v is None else str(v) for v in row))
-    out.print(t)
-
-
-def _csv(columns: list[str], rows: list) -> None:
-    import csv
-
-    if not columns:
-        return
-    writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow(columns)
-    writer.writerows(["" if v is None else v for v in row] for row in rows)
-
-
-def _json(columns: list[str], rows: list) -> None:
-    import json
-
-    print(json.dumps([dict(zip(columns, row, strict=True)) for row in rows], default=str, ensure_ascii=False, indent=1))
-
-
-FORMATS = {"table": _table, "csv": _csv, "json": _json}
-
-
-@app.command()
 def restore(
-    db: Path = typer.Option(..., "--db", help="The database file to create (must not exist)."),
+    db: Path = typer.Option(..., "--db", help="The database file to create (must not exist, unless --force)."),
     version: str = typer.Option("latest", "--version", help="Release to restore (a version or 'latest')."),
     releases: Path | None = RELEASES_OPTION,
     to: str = typer.Option("head", "--to", help="Revision to upgrade to after loading (default: head)."),
+    force: bool = typer.Option(False, "--force", help="Replace DB if it exists (never a folder)."),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Load a published release into a new database at the release's schema revision, then upgrade it
-    to head, so any release can be queried and compared with today's schema."""
+    to head, so any release can be queried and compared with today's schema. An existing DB is
+    refused unless --force; a symbolic link is followed: the file it points to is replaced, the link
+    kept."""
+    from japan_nato.dbfiles import DatabaseFileError
+    from japan_nato.locks import LockTimeout
     from japan_nato.releases import ReleaseError, restore_release
+    from japan_nato.schema.migrate import MigrationError
 
     use_json(as_json)
     try:
-        version_used, revision = restore_release(db, version, releases, to)
-    except ReleaseError as exc:
+        version_used, revision = restore_release(db, version, releases, to, force, on_wait=say)
+    except (ReleaseError, DatabaseFileError, MigrationError, LockTimeout) as exc:
         _fail([], str(exc))
     if as_json:
         emit({"ok": True, "version": version_used, "db": str(db), "revision": revision})

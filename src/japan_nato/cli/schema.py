@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import typer
@@ -20,11 +19,14 @@ def migrations(
     from japan_nato.schema import migrate
 
     use_json(as_json)
-    try:
-        current = migrate.current_revision(db) if db and db.exists() else None
-    except Exception as exc:  # not a DuckDB file, locked by another process, a folder
-        reason = re.sub(r"^\([\w.]+\) ", "", str(exc).splitlines()[0])  # SQLAlchemy's "(module.Error) " prefix
-        _fail([f"{db}: {reason}"], "give --db a japan-nato DuckDB file")
+    current = None
+    if db is not None:
+        from japan_nato.dbfiles import DatabaseFileError, require
+
+        try:
+            current = require(db, allow_empty=True).revision  # read-only: never written, never locked
+        except DatabaseFileError as exc:
+            _fail([], str(exc))
     head = migrate.head_revision()
     if as_json:
         emit(
@@ -34,7 +36,7 @@ def migrations(
                 "revisions": [
                     {"revision": r.revision, "title": (r.doc or "").splitlines()[0]} for r in migrate.revisions()
                 ],
-                **({"db": str(db), "current": current, "exists": db.exists()} if db else {}),
+                **({"db": str(db), "current": current, "exists": True} if db else {}),
             }
         )
         return
@@ -44,7 +46,7 @@ def migrations(
         line = f"{rev.revision}  {title}" + (f"  <- {', '.join(marks)}" if marks else "")
         out.print(line, markup=False, soft_wrap=True)
     if db and current is None:
-        out.print(f"{db}: no japan-nato schema (base)" if db.exists() else f"{db}: no such file")
+        out.print(f"{db}: no japan-nato schema (base)")
 
 
 @app.command()
@@ -55,8 +57,10 @@ def upgrade(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Migrate a database file in place to a newer schema revision, after writing a backup beside it.
-    Tables it does not own, and tables of yours that reference ours, are kept with their data."""
-    _migrate(path, to, not no_backup, as_json)
+    Tables it does not own, and tables of yours that reference ours, are kept with their data. Only a
+    japan-nato database is migrated (another project's DuckDB file is refused); a symbolic link is
+    followed. A migration that fails changes nothing."""
+    _migrate(path, to, not no_backup, as_json, "up")
 
 
 @app.command()
@@ -67,17 +71,19 @@ def downgrade(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Migrate a database file back to an older revision (each revision says what its downgrade drops),
-    after writing a backup beside it."""
-    _migrate(path, to, not no_backup, as_json)
+    after writing a backup beside it. Refused, changing nothing, where it would drop a table one of
+    yours references."""
+    _migrate(path, to, not no_backup, as_json, "down")
 
 
-def _migrate(path: Path, to: str, backup: bool, as_json: bool) -> None:
+def _migrate(path: Path, to: str, backup: bool, as_json: bool, direction: str) -> None:
+    from japan_nato.dbfiles import DatabaseFileError
     from japan_nato.schema.migrate import MigrationError, migrate_file
 
     use_json(as_json)
     try:
-        before, after, saved = migrate_file(path, to, backup)
-    except MigrationError as exc:
+        before, after, saved = migrate_file(path, to, backup, direction)
+    except (MigrationError, DatabaseFileError) as exc:
         _fail([], str(exc))
     if as_json:
         emit({"ok": True, "db": str(path), "from": before, "to": after, "backup": str(saved) if saved else None})

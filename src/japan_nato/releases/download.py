@@ -19,7 +19,6 @@ import os
 import re
 import shutil
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -92,8 +91,10 @@ def remote_versions(base: str | None = None) -> list[str]:
     import requests
 
     url = f"{base_url(base)}/{CHANGELOG}"
-    with tempfile.TemporaryDirectory() as tmp:
-        target = Path(tmp) / CHANGELOG
+    from japan_nato.scratch import temporary_folder
+
+    with temporary_folder("download") as tmp:
+        target = tmp / CHANGELOG
         try:
             _downloader()(url, str(target), None)
         except requests.RequestException as exc:

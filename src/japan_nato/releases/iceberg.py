@@ -103,10 +103,15 @@ def open_catalog(catalog_uri: str, warehouse: str):
     taken as SQLite) and a warehouse URI (`file:///abs/warehouse`, or a plain folder)."""
     from pyiceberg.catalog.sql import SqlCatalog
 
+    from japan_nato.dbfiles import sqlite_catalog_problem
+
     if "://" not in catalog_uri:
         path = Path(catalog_uri).expanduser().resolve()
         if not path.parent.is_dir():
             raise ReleaseError(f"--catalog {catalog_uri}: folder {path.parent} does not exist; create it first")
+        problem = sqlite_catalog_problem(path)
+        if problem:
+            raise ReleaseError(f"--catalog {catalog_uri} {problem}")
         catalog_uri = f"sqlite:///{path}"
     elif catalog_uri.split("://", 1)[0].split("+", 1)[0] not in ("sqlite", "postgresql", "mysql"):
         raise ReleaseError(

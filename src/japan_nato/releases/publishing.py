@@ -5,19 +5,27 @@ quality check must have run and passed; `frictionless validate` and Croissant's 
 accept the metadata), and only then renamed into place: before the rename nothing is visible,
 after it everything is. A version is never overwritten, and nothing is published when nothing
 changed.
+
+Publishes into one releases folder take turns (`.publish.lock` beside the versions): the second
+computes its version after the first has renamed its release into place, so two never make the same
+version, and the second finds "nothing changed" when both had the same data. A killed publish's
+staging folder (`.staging.<pid>.*`) is removed by the next one.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
+from japan_nato import locks, scratch
 from japan_nato.releases import croissant, metadata, pins
 from japan_nato.releases.diff import ReleaseDiff, diff_releases, next_version
 from japan_nato.releases.export import WRITER, export_quality, export_tables, file_entries
@@ -25,6 +33,8 @@ from japan_nato.releases.store import MANIFEST, ReleaseError, versions
 from japan_nato.releases.verify import make_read_only
 
 MANIFEST_FORMAT = 2  # 2: every file of the folder is listed and hashed (1: only the parquet files)
+LOCK_FILE = ".publish.lock"
+STAGING = re.compile(r"\.staging\.(?P<pid>\d+)\.\w+")
 
 
 @dataclass
@@ -129,13 +139,28 @@ def _finish(plan: PublishPlan, db: Path, report, repo: Path, note: str | None, r
     metadata.write_json(folder / MANIFEST, manifest)
 
 
-def publish(db: Path, report, root: Path, repo: Path, dry_run: bool = False, note: str | None = None) -> PublishPlan:
-    """Publish `db` (already through a passing gate with every check run) as the next version."""
+def publish(
+    db: Path,
+    report,
+    root: Path,
+    repo: Path,
+    dry_run: bool = False,
+    note: str | None = None,
+    on_wait: Callable[[str], None] | None = None,
+) -> PublishPlan:
+    """Publish `db` (already through a passing gate with every check run) as the next version.
+    `on_wait(message)` hears that another publish into `root` runs and this one waits for it."""
     require_complete_gate(report)
     root.mkdir(parents=True, exist_ok=True)
+    with locks.exclusive(root / LOCK_FILE, f"publish into {root}", on_wait):
+        scratch.remove_stale(root, STAGING)
+        return _publish(db, report, root, repo, dry_run, note)
+
+
+def _publish(db: Path, report, root: Path, repo: Path, dry_run: bool, note: str | None) -> PublishPlan:
     if versions(root):
         metadata.write_changelog(root)  # repairs one an interrupted publish left behind
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=root))
+    staging = Path(tempfile.mkdtemp(prefix=f".staging.{os.getpid()}.", dir=root))
     try:
         revision = _schema_revision(db)
         probe = staging / "candidate"

@@ -64,51 +64,71 @@ def connect(version: str = "latest", releases: Path | None = None, quiet: bool =
 
 
 def restore_release(
-    db: Path, version: str = "latest", releases: Path | None = None, to: str = "head"
+    db: Path,
+    version: str = "latest",
+    releases: Path | None = None,
+    to: str = "head",
+    force: bool = False,
+    on_wait=None,
 ) -> tuple[str, str | None]:
-    """A release's parquet -> a new database at the release's revision -> upgraded to `to`."""
+    """A release's parquet -> a new database at the release's revision -> upgraded to `to`. `db` must
+    not exist (`force`: replaced, unless a folder; a symbolic link is followed and the file it
+    points to replaced). Raises ReleaseError, DatabaseFileError, MigrationError or LockTimeout."""
+    from japan_nato import dbfiles, locks
+    from japan_nato.loaders.build import lock_file
     from japan_nato.schema import migrate
 
     db = Path(db)
-    if db.exists():
-        raise ReleaseError(f"{db} exists; restore writes a new database (remove it or choose another path)")
+    migrate.target_revision(to)  # an unknown --to, before anything is written
+    target = dbfiles.replaceable(db, force=force, replaces_ours=False)
     root = releases_dir(releases)
     chosen = resolve_version(root, version)
     folder = root / chosen
     require_intact(root, chosen)
     manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
     revision = manifest.get("schema_revision")
-    known = [r.revision for r in migrate.revisions()]
-    if revision not in known:
+    if revision not in [r.revision for r in migrate.revisions()]:
         raise ReleaseError(f"release {chosen} is at schema revision {revision!r}, which this code does not know")
-    db.parent.mkdir(parents=True, exist_ok=True)
-    tmp = db.with_name(f".{db.name}.restoring")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with locks.exclusive(lock_file(target), f"write of {db}", on_wait):
+        dbfiles.replaceable(db, force=force, replaces_ours=False)  # what the one we waited for left
+        _restore_into(target, folder, manifest, revision, to)
+    return chosen, migrate.current_revision(target)
+
+
+def _restore_into(target: Path, folder: Path, manifest: dict, revision: str, to: str) -> None:
+    from japan_nato.schema import migrate
+
+    tmp = target.with_name(f".{target.name}.restoring")
     tmp.unlink(missing_ok=True)
     try:
         migrate.upgrade(tmp, revision)
-        con = duckdb.connect(str(tmp))
-        try:
-            query = "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
-            known_tables = {r[0] for r in con.execute(query).fetchall()}
-            con.execute("BEGIN TRANSACTION")
-            for name in manifest["files"]:
-                if not name.endswith(".parquet") or name == QUALITY_FILE:
-                    continue  # the gate's log of that release is not data; re-run `japan-nato check`
-                table = name.removesuffix(".parquet")
-                if table not in known_tables:
-                    raise ReleaseError(
-                        f"{folder / MANIFEST}: lists {name[:80]!r}, which is not a table of revision {revision}"
-                    )
-                con.execute(f"DELETE FROM {identifier(table)}")
-                con.execute(
-                    f"INSERT INTO {identifier(table)} BY NAME SELECT * FROM read_parquet({literal(str(folder / name))})"
-                )
-            con.execute("COMMIT")
-        finally:
-            con.close()
+        _load_release(tmp, folder, manifest, revision)
         migrate.upgrade(tmp, to)
-        os.replace(tmp, db)
+        os.replace(tmp, target)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    return chosen, migrate.current_revision(db)
+
+
+def _load_release(tmp: Path, folder: Path, manifest: dict, revision: str) -> None:
+    con = duckdb.connect(str(tmp))
+    try:
+        query = "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
+        known_tables = {r[0] for r in con.execute(query).fetchall()}
+        con.execute("BEGIN TRANSACTION")
+        for name in manifest["files"]:
+            if not name.endswith(".parquet") or name == QUALITY_FILE:
+                continue  # the gate's log of that release is not data; re-run `japan-nato check`
+            table = name.removesuffix(".parquet")
+            if table not in known_tables:
+                raise ReleaseError(
+                    f"{folder / MANIFEST}: lists {name[:80]!r}, which is not a table of revision {revision}"
+                )
+            con.execute(f"DELETE FROM {identifier(table)}")
+            con.execute(
+                f"INSERT INTO {identifier(table)} BY NAME SELECT * FROM read_parquet({literal(str(folder / name))})"
+            )
+        con.execute("COMMIT")
+    finally:
+        con.close()
