@@ -4,7 +4,18 @@ the figures below, counted from the cases as they ran."""
 
 from __future__ import annotations
 
+import pytest
+
+from ..conftest import sources_dir
 from . import figures
+
+
+@pytest.fixture
+def texts():
+    found = sources_dir()
+    if found is None:
+        pytest.skip("needs the source texts (../shared/seeds)")
+    return found
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
+
+import duckdb
+
+from japan_nato.releases.store import SEMVER
+from japan_nato.releases.verify import verify_release
 
 from ..conftest import ROOT
 
@@ -72,3 +79,40 @@ def live_processes(pgid: int) -> list[str]:
         if int(fields[2]) == pgid and fields[0] != "Z":
             found.append(f"{status.parent.name} {text[text.index('(') + 1 : comm_end]}")
     return found
+
+
+def row_counts(db: Path) -> dict[str, int]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        tables = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() ORDER BY 1").fetchall()]
+        return {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables if t != "quality_results"}
+    finally:
+        con.close()
+
+
+NOTE = re.compile(r"^  note: (torture \d+\. )?The article does not name or date the resolutions", re.M)
+
+
+def change_note(curated: Path, n: int) -> None:
+    """A new value in one curated note: a patch release's worth of change, different every time."""
+    path = curated / "sources" / "japan-military-revival-2026.yaml"
+    text, count = NOTE.subn(f"  note: torture {n}. The article does not name or date the resolutions", path.read_text())
+    assert count == 1
+    path.write_text(text, encoding="utf-8")
+
+
+def half_written(root: Path) -> list[str]:
+    """Version folders that are not a whole release."""
+    out = []
+    for p in sorted(root.iterdir()):
+        if p.is_dir() and SEMVER.match(p.name):
+            if not (p / "manifest.json").is_file():
+                out.append(f"{p.name}/ has no manifest")
+            elif problems := verify_release(p):
+                out.append(f"{p.name}/: {problems[0]}")
+    return out
+
+
+def data_digest(folder: Path) -> tuple:
+    files = json.loads((folder / "manifest.json").read_text())["files"]
+    return tuple(sorted((n, e["sha256"]) for n, e in files.items() if n.endswith(".parquet") and "quality" not in n))

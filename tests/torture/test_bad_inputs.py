@@ -14,7 +14,6 @@ from japan_nato.loaders.build import build_database
 from japan_nato.loaders.problems import CuratedDataError
 from japan_nato.quality.gate import GateFailed, gate_for_build
 
-from ..conftest import sources_dir
 from . import figures
 from .bad_inputs import CASES, Finding, Tree
 from .helpers import RELEASES, clean_refusal, fingerprint, run_cli, sha256
@@ -30,14 +29,6 @@ CLI_CASES = [
     "reference: unknown, with a did-you-mean",
     "number: a 400-digit integer",
 ]
-
-
-@pytest.fixture
-def texts():
-    found = sources_dir()
-    if found is None:
-        pytest.skip("needs the source texts (../shared/seeds)")
-    return found
 
 
 def _expected(name: str, tree: Tree, texts) -> tuple[str, object]:
