@@ -34,8 +34,14 @@ def fingerprint(folder: Path) -> dict[str, tuple]:
 
 
 def tree_digest(folder: Path) -> dict[str, str]:
-    """Every file under `folder` by relative path: its sha256 (folders: 'dir')."""
-    return {str(p.relative_to(folder)): ("dir" if p.is_dir() else sha256(p)) for p in sorted(Path(folder).rglob("*"))}
+    """Every file under `folder` by relative path: its sha256 (folders: 'dir'; symlinks: where they point)."""
+
+    def what(p: Path) -> str:
+        if p.is_symlink():
+            return f"symlink to {os.readlink(p)}"
+        return "dir" if p.is_dir() else sha256(p)
+
+    return {str(p.relative_to(folder)): what(p) for p in sorted(Path(folder).rglob("*"))}
 
 
 def cli_env(tmpdir: Path | None = None) -> dict[str, str]:
