@@ -72,9 +72,9 @@ def _timed(args: list[str], tmpdir: Path) -> float:
     return time.monotonic() - t0
 
 
-def _kill_at(args: list[str], delay: float, tmpdir: Path) -> tuple[bool, list[str]]:
-    """Start the command, SIGKILL it after `delay` seconds. Returns (killed, processes of it still
-    running after ORPHAN_WAIT, which are then killed so the next attempt starts clean)."""
+def _kill_at(args: list[str], delay: float, tmpdir: Path) -> tuple[bool, int, list[str]]:
+    """Start the command, SIGKILL it after `delay` seconds. Returns (killed, its exit code, processes of
+    it still running after ORPHAN_WAIT, which are then killed so the next attempt starts clean)."""
     proc = subprocess.Popen(
         cli_args(*args),
         env=cli_env(tmpdir),
@@ -95,7 +95,7 @@ def _kill_at(args: list[str], delay: float, tmpdir: Path) -> tuple[bool, list[st
         time.sleep(0.05)
     if alive:
         os.killpg(proc.pid, signal.SIGKILL)  # the group this test started, by its id
-    return killed, alive
+    return killed, proc.returncode, alive
 
 
 def _kill_loop(rng: random.Random, duration: float, args: list[str], tmpdir: Path, after_kill, after_finish):
@@ -105,9 +105,13 @@ def _kill_loop(rng: random.Random, duration: float, args: list[str], tmpdir: Pat
         if len(kills) == KILLS:
             break
         delay = rng.uniform(0.0, duration)
-        killed, orphans = _kill_at(args, delay, tmpdir)
-        if not killed:
-            after_finish()
+        killed, code, orphans = _kill_at(args, delay, tmpdir)
+        if not killed:  # it ended first: it must have succeeded (a kill's leftovers, a stale lock, may not stop it)
+            if code != 0:
+                assert kills, f"`{args[0]}` failed before any kill (exit {code})"
+                kills[-1].problems.append(f"the run after it, not killed, failed (exit {code})")
+            else:
+                after_finish()
             continue
         k = Kill(delay)
         if orphans:
@@ -265,8 +269,9 @@ def test_kill_upgrade(tmp_path, revision_2):
         if len(kills) == KILLS:
             break
         args, delay = fresh(), rng.uniform(0.0, duration)
-        killed, orphans = _kill_at(args, delay, tmpdir)
+        killed, code, orphans = _kill_at(args, delay, tmpdir)
         if not killed:
+            assert code == 0, f"an upgrade that was not killed failed (exit {code})"
             continue
         k, db = Kill(delay), target["db"]
         k.problems += [f"still running after the kill: {', '.join(orphans)}"] if orphans else []
