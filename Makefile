@@ -6,7 +6,7 @@ UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 RUN := $(UV) run --locked --no-sync
 export GX_ANALYTICS_ENABLED := False
 
-.PHONY: setup build test test-browser test-all lint bench clean
+.PHONY: setup build test test-browser test-all torture lint bench clean
 
 $(UV):
 	python3 -m pip install --user --quiet "uv>=0.5"
@@ -33,6 +33,11 @@ test-browser: setup
 
 test-all: setup
 	$(RUN) pytest -m ""
+
+# The torture suite (tests/torture): bad inputs, kill -9, concurrent runs, tampered releases and
+# hostile arguments; it ends with its figures (tried, rejected, survived, caught, refused).
+torture: setup
+	$(RUN) pytest -m torture tests/torture
 
 lint: setup
 	$(RUN) ruff check .
