@@ -229,7 +229,7 @@ def check_staged(con: duckdb.DuckDBPyConnection, unreadable: list[str]) -> list[
                 None,
                 f"references, mentions and citations across files are not checked until {len(unreadable)} "
                 "unreadable file(s) read",
-                "fix the file's problem above first",
+                "fix the problems these files' own lines report first",
                 "skipped",
             )
         ]

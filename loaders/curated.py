@@ -132,7 +132,9 @@ def _source_text(raw: LineDict, sources_dir: Path | None) -> tuple[str | None, s
     return (Path(sources_dir) / name).read_text(encoding="utf-8"), None
 
 
-def _source_file(path: Path, label: str, tree, sources_dir, require_texts, batch, report) -> None:
+def _source_file(path: Path, label: str, tree, sources_dir, require_texts, batch, report) -> bool:
+    """Check and stage one source file; False when it cannot be read as one (no `source:` record or no
+    source_id), so the checks across files wait for it instead of reporting its every reference."""
     if not isinstance(tree, LineDict) or not isinstance(tree.get("source"), LineDict):
         batch.problems.append(
             Problem(
@@ -145,9 +147,16 @@ def _source_file(path: Path, label: str, tree, sources_dir, require_texts, batch
                 "shape",
             )
         )
-        return
+        return False
     raw = tree["source"]
     source_id = raw.get("source_id")
+    if not isinstance(source_id, str) or not source_id:
+        where = raw.key_lines.get("source_id", raw.line)
+        what = "has no source_id" if source_id is None else f"has source_id {source_id!r}, not an ID"
+        fix = f"write `source_id: {path.stem}` (the file's name) in the source record"
+        problem = Problem(label, where, "sources", "source_id", f"the source record {what}", fix, "missing")
+        batch.problems.append(problem)
+        return False
     text, missing = _source_text(raw, sources_dir)
     if missing:
         report.texts_missing.append(str(source_id))
@@ -186,7 +195,7 @@ def _source_file(path: Path, label: str, tree, sources_dir, require_texts, batch
     if text is not None:
         _check_block_starts(raw, text, label, source_id, batch)
     title = raw.get("title") if isinstance(raw.get("title"), str) else None
-    ctx = FileContext(label, source_id if isinstance(source_id, str) else None, text, sections, title)
+    ctx = FileContext(label, source_id, text, sections, title)
     if isinstance(source_id, str) and path.stem != source_id:
         batch.problems.append(
             Problem(
@@ -241,6 +250,7 @@ def _source_file(path: Path, label: str, tree, sources_dir, require_texts, batch
     keys = mention_keys()
     for index, record in enumerate(records):
         mention(record, index, ctx, batch, keys)
+    return True
 
 
 def load_curated(
@@ -284,12 +294,13 @@ def load_curated(
                     )
                 )
                 continue
-            records, item_problems = records_of(items or [], label)
+            records, item_problems = records_of(items or [], label, path.stem)
             problems.extend(item_problems)
             for record in records:
                 registry_entry(path.stem, record, FileContext(label, None, None), batch)
         else:
-            _source_file(path, label, tree, sources_dir, require_texts, batch, report)
+            if not _source_file(path, label, tree, sources_dir, require_texts, batch, report):
+                unreadable.append(label)
         if batch.size() >= BATCH_ROWS:
             s = time.perf_counter()
             staging.append(con, batch)
@@ -329,7 +340,7 @@ def _check_block_starts(raw, text: str, label: str, source_id, batch: Batch) -> 
             batch.problems.append(
                 Problem(
                     label,
-                    lines[index] if index < len(lines) else raw.key_lines.get("sections"),
+                    item.key_lines.get("starts", lines[index]) if index < len(lines) else raw.key_lines.get("sections"),
                     f"sources[{source_id}]",
                     f"sections[{index}].starts",
                     f"{starts[:60]!r} is not in the article",

@@ -16,12 +16,25 @@ def closest_passage(text: str, excerpt: str) -> tuple[str, int]:
     match = SequenceMatcher(None, text, excerpt, autojunk=False).find_longest_match(0, len(text), 0, len(excerpt))
     if match.size < max(8, len(excerpt) // 3):
         return "", 0
-    start = max(0, match.a - match.b)
-    passage = text[start : start + len(excerpt)]
-    first = next(
+    # Anchored on the longest common run alone, a change of length before that run shifts the
+    # passage and the first difference shows at character 1; anchored where the excerpt's opening
+    # words occur, it shows where the typo is. Of the anchors, the one agreeing longest wins.
+    starts = {max(0, match.a - match.b)}
+    opening = excerpt[:12]
+    at = text.find(opening)
+    while at != -1 and len(starts) < 8:
+        starts.add(at)
+        at = text.find(opening, at + 1)
+    best = max((_agreement(text[a : a + len(excerpt)], excerpt), -a) for a in starts)
+    start = -best[1]
+    return text[start : start + len(excerpt)], best[0]
+
+
+def _agreement(passage: str, excerpt: str) -> int:
+    """How many leading characters the two share: the offset of their first difference."""
+    return next(
         (i for i, (a, b) in enumerate(zip(passage, excerpt, strict=False)) if a != b), min(len(passage), len(excerpt))
     )
-    return passage, first
 
 
 def _window(s: str, at: int) -> str:

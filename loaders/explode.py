@@ -114,16 +114,42 @@ def _fix_for(error: dict) -> tuple[str, str]:
     return "invalid", "correct the value"
 
 
+def _plain_loc(loc: tuple, raw) -> tuple | None:
+    """An error's location without pydantic's names for the branches of a union
+    (`evidence.function-after[...]`, `evidence.list[...]`), or None for the branch that does not match
+    the written value's shape (a list was written: the single-text branch's errors are noise)."""
+    plain, node = [], raw
+    for part in loc:
+        if isinstance(part, str) and "[" in part:
+            if part.startswith("list[") != isinstance(node, list):
+                return None
+            continue
+        plain.append(part)
+        if isinstance(node, dict):
+            node = node.get(part)
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            node = None
+    return tuple(plain)
+
+
 def validate(model_cls, raw: LineDict, ctx: FileContext, record: str, path: str, batch: Batch):
     """The validated model, or None after adding one problem per error (each at its own line)."""
     try:
         return model_cls.model_validate(dict(raw))
     except ValidationError as exc:
         for err in exc.errors():
-            loc = tuple(err["loc"])
+            loc = _plain_loc(tuple(err["loc"]), raw)
+            if loc is None:
+                continue  # the other branch of a `str | list[str]` field: not what was written
             code, fix = _fix_for(err)
             message = err["msg"].removeprefix("Value error, ")
-            if err["type"] not in ("missing", "extra_forbidden", "value_error", "vocabulary") and "input" in err:
+            spelled = getattr(raw, "spelled", {}).get(loc[0]) if len(loc) == 1 else None
+            if err["type"] == "string_type" and spelled is not None:
+                message = f"{message} (got {spelled}, which YAML reads as {err['input']})"
+                fix = f"quote it: '{spelled}'"
+            elif err["type"] not in ("missing", "extra_forbidden", "value_error", "vocabulary") and "input" in err:
                 message = f"{message} (got {err['input']!r})"
             dotted = ".".join(str(p) for p in (path.split(".") if path else []) + list(loc))
             batch.problems.append(_problem(ctx, line_of(raw, loc), record, dotted, message, fix, code))

@@ -95,9 +95,13 @@ def _iso_date(value: Any) -> Any:
 def _finite(value: Any) -> Any:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ValueError(f"{value!r} is not a number; write digits (55000000000, 2.5)")
-    if not math.isfinite(value):
+    try:
+        number = float(value)
+    except OverflowError:  # an integer of hundreds of digits
+        raise ValueError("the number is too large (over 1e308); write the figure the article gives") from None
+    if not math.isfinite(number):
         raise ValueError(f"{value!r} is not a finite number; write the figure the article gives")
-    return float(value)
+    return number
 
 
 Text = Annotated[str, AfterValidator(_text)]

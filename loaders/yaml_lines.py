@@ -37,6 +37,7 @@ class LineDict(dict):
 
     line: int = 0
     key_lines: dict
+    spelled: dict  # a value YAML 1.1 read as a boolean -> how it was written (NO, yes, on), for messages
 
 
 class LineList(list):
@@ -69,6 +70,9 @@ def _plain(value: str):
     return value
 
 
+_KEY = object()  # a mapping's state while it waits for a key (a key itself may be None: `~:`)
+
+
 def _line(event) -> int:
     return event.start_mark.line + 1
 
@@ -76,7 +80,7 @@ def _line(event) -> int:
 def build_tree(text: str):
     """The document's value as LineDict / LineList / scalars. Raises YamlProblem or yaml.YAMLError."""
     stack: list = []
-    keys: list = []  # for each open mapping: the key waiting for its value (None: expecting a key)
+    keys: list = []  # for each open mapping: the key waiting for its value (_KEY: expecting a key)
     root = None
     done = False
 
@@ -88,10 +92,10 @@ def build_tree(text: str):
         top = stack[-1]
         if type(top) is LineDict:
             key = keys[-1]
-            if key is None:
+            if key is _KEY:
                 raise YamlProblem(_line(event), "a mapping or a list is used as a key", "keys are plain names")
             top[key] = value
-            keys[-1] = None
+            keys[-1] = _KEY
         else:
             top.append(value)
             top.item_lines.append(_line(event))
@@ -111,8 +115,15 @@ def build_tree(text: str):
                     _line(event), f"a value of {len(event.value):,} characters", f"at most {MAX_SCALAR:,}", "size"
                 )
             value = _plain(event.value) if event.implicit[0] else event.value
-            if stack and type(stack[-1]) is LineDict and keys[-1] is None:
+            if stack and type(stack[-1]) is LineDict and keys[-1] is _KEY:
                 top = stack[-1]
+                if event.implicit[0] and (value is None or isinstance(value, bool)):
+                    if value is None:
+                        what, fix = "an empty key (~ or null) is not a field name", "write the field's name"
+                    else:
+                        what = f"the key {event.value!r} is read by YAML as {value}, not as a field name"
+                        fix = f"quote it ('{event.value}') or use a field name"
+                    raise YamlProblem(_line(event), what, fix)
                 if value in top or value in top.key_lines:
                     raise YamlProblem(
                         _line(event), f"duplicate key {value!r}", "write each key once per record", "yaml"
@@ -122,6 +133,8 @@ def build_tree(text: str):
                 keys[-1] = value
                 top.key_lines[value] = _line(event)
             else:
+                if isinstance(value, bool) and event.implicit[0] and stack and type(stack[-1]) is LineDict:
+                    stack[-1].spelled[keys[-1]] = event.value
                 attach(value, event)
         elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
             if len(stack) >= MAX_DEPTH:
@@ -129,12 +142,12 @@ def build_tree(text: str):
             node = LineDict() if kind is yaml.MappingStartEvent else LineList()
             node.line = _line(event)
             if kind is yaml.MappingStartEvent:
-                node.key_lines = {}
+                node.key_lines, node.spelled = {}, {}
             else:
                 node.item_lines = []
             attach(node, event)
             stack.append(node)
-            keys.append(None)
+            keys.append(_KEY)
         elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
             stack.pop()
             keys.pop()
@@ -143,6 +156,41 @@ def build_tree(text: str):
         elif kind is yaml.DocumentStartEvent and done:
             raise YamlProblem(_line(event), "a second YAML document in one file", "keep one document per file", "shape")
     return root
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[int | None, str]:
+    """The line to fix and what is wrong. A token or bracket YAML could not finish (an unclosed quote or
+    bracket, a key without its colon) is at the line where it starts, not where YAML gave up;
+    for the parser's errors the problem's own line is the one to fix."""
+    context = exc.context or ""
+    unfinished = ("while scanning a simple key", "while scanning a quoted scalar", "while parsing a flow")
+    scanning = context.startswith(unfinished) and exc.context_mark is not None
+    mark = exc.context_mark if scanning else (exc.problem_mark or exc.context_mark)
+    message = f"YAML syntax error: {exc.problem or exc}"
+    if scanning and exc.problem_mark is not None and exc.problem_mark.line != mark.line:
+        message += f" ({exc.context} that starts here; noticed at line {exc.problem_mark.line + 1})"
+    elif not scanning and exc.problem_mark is not None:
+        opened = _quote_closed_on(text, exc.problem_mark.line)
+        if opened is not None:  # a quote left open swallows the lines up to the next quote mark
+            return opened + 1, (
+                f"YAML syntax error: a quoted value starts here and runs on to line {exc.problem_mark.line + 1}, "
+                f"where YAML stops ({exc.problem}): is a closing quote missing?"
+            )
+    return (mark.line + 1 if mark else None), message
+
+
+def _quote_closed_on(text: str, line: int) -> int | None:
+    """The 0-based line where a quoted scalar that spans lines and ends on `line` starts, if any."""
+    try:
+        for token in yaml.scan(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+            if token.start_mark.line > line:
+                break
+            quoted = type(token) is yaml.ScalarToken and token.style in ("'", '"')
+            if quoted and token.end_mark.line == line and token.start_mark.line < line:
+                return token.start_mark.line
+    except yaml.YAMLError:
+        pass
+    return None
 
 
 def read_yaml(path: Path, label: str) -> tuple[object, list[Problem]]:
@@ -159,9 +207,11 @@ def read_yaml(path: Path, label: str) -> tuple[object, list[Problem]]:
             return None, problem(
                 None, f"is {size / 1e6:.1f} MB", f"split it: at most {MAX_FILE_BYTES >> 20} MiB a file", "size"
             )
-        text = path.read_bytes().decode("utf-8")
+        data = path.read_bytes()
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return None, problem(None, f"not UTF-8 text (byte {exc.start})", "save the file as UTF-8", "encoding")
+        line = data.count(b"\n", 0, exc.start) + 1
+        return None, problem(line, f"not UTF-8 text (byte {exc.start})", "save the file as UTF-8", "encoding")
     except OSError as exc:
         return None, problem(None, f"cannot be read: {exc.strerror}", "check the file's permissions", "io")
     try:
@@ -169,12 +219,8 @@ def read_yaml(path: Path, label: str) -> tuple[object, list[Problem]]:
     except YamlProblem as exc:
         return None, problem(exc.line, exc.message, exc.fix, exc.code)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        return None, problem(
-            mark.line + 1 if mark else None,
-            f"YAML syntax error: {exc.problem or exc}",
-            "fix the YAML at that line (indentation, quoting, a missing colon)",
-        )
+        line, message = _syntax_error(exc, text)
+        return None, problem(line, message, "fix the YAML at that line (indentation, quoting, a missing colon)")
     except yaml.YAMLError as exc:  # libyaml's reader: control characters and the like
         position = getattr(exc, "position", None)
         line = text.count("\n", 0, position) + 1 if isinstance(position, int) else None
@@ -215,12 +261,25 @@ def records_of(items: LineList, label: str, where: str = "") -> tuple[list[LineD
                     items.item_lines[index] if index < len(getattr(items, "item_lines", ())) else items.line,
                     f"{where}#{index + 1}",
                     None,
-                    f"record is a {type(item).__name__}, not a mapping",
+                    f"record is {_what(item)}, not a mapping",
                     "write the record as 'key: value' lines",
                     "shape",
                 )
             )
     return records, problems
+
+
+def _what(value) -> str:
+    """A value's kind in a curator's words."""
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return "a yes/no value"
+    if isinstance(value, int | float):
+        return f"a number ({value!r})"
+    if isinstance(value, str):
+        return f"a text ({value[:40]!r})"
+    return "a list"
 
 
 def line_of(record: LineDict, loc: tuple) -> int:
@@ -231,6 +290,8 @@ def line_of(record: LineDict, loc: tuple) -> int:
             line = node.key_lines.get(part, line)
             node = node[part]
         elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            items = getattr(node, "item_lines", ())
+            line = items[part] if part < len(items) else line  # a scalar item has no line of its own
             node = node[part]
             line = getattr(node, "line", line)
         else:

@@ -192,10 +192,11 @@ def migrate_file(
     try:
         _run(db, command.upgrade if forward else command.downgrade, target or "base", one_transaction=True)
     except Exception as exc:
+        if saved is not None:  # one transaction, rolled back: the file is as it was, the copy is litter
+            saved.unlink(missing_ok=True)
         raise MigrationError(
             f"{db}: migrating {before or 'base'} -> {target or 'base'} failed ({dbfiles.one_line(exc)}); "
             f"nothing changed, it is still at {before or 'base'}"
-            + (f"; the backup is {saved}" if saved else "")
             + ("; drop your tables' foreign keys to ours first" if "main key table" in str(exc) else "")
         ) from exc
     return before, target, saved

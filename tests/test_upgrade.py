@@ -167,8 +167,9 @@ def test_every_revision_goes_up_and_down(tmp_path, populated):
 def test_downgrade_to_base_refuses_while_user_tables_reference_ours(v1_db):
     result = CliRunner().invoke(app, ["downgrade", str(v1_db), "--to", "base"])
     assert result.exit_code == 1
-    assert "failed" in result.stderr and "backup" in result.stderr
+    assert "failed" in result.stderr and "nothing changed" in result.stderr
     assert migrate.current_revision(v1_db) == V1  # nothing half-done
+    assert sorted(p.name for p in v1_db.parent.iterdir() if p.name.startswith(v1_db.name)) == [v1_db.name]
     assert _rows(v1_db, "SELECT count(*) FROM my_role_notes")[0][0] == 2
 
 

@@ -87,6 +87,7 @@ def test_a_refused_downgrade_to_base_changes_nothing(head_db):
     before = digest(head_db)
     result = invoke("downgrade", head_db, "--to", "base")
     assert digest(head_db) == before  # byte for byte: role_class and its vocabulary are still there
+    assert _siblings(head_db) == []  # and the backup it wrote first is gone again: nothing changed
     line = one_error_line(result)
     assert line.startswith(f"error: {head_db}: migrating 0003_attribution -> base failed (Catalog Error: ")
     assert "nothing changed, it is still at 0003_attribution" in line

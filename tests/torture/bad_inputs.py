@@ -371,17 +371,15 @@ NOT_FINITE = " is not a finite number; write the figure the article gives" + E_C
 case(
     "yaml: unclosed flow list",
     _at("kind", value="[unclosed"),
-    Finding(
-        "YAML syntax error",
-        "reported at the next line (234), where the parser noticed; the list opens at 233 (libyaml's context mark)",
-    ),
+    "YAML syntax error: did not find expected ',' or ']' (while parsing a flow sequence that starts here; "
+    "noticed at line 234) [yaml] — fix the YAML at that line (indentation, quoting, a missing colon)",
 )
 case(
     "yaml: unterminated quote",
     _at("summary", value="'never closed"),
-    Finding(
-        "YAML syntax error", "reported 34 lines later (269), at the next apostrophe of the file; the quote opens at 235"
-    ),
+    "YAML syntax error: a quoted value starts here and runs on to line 269, where YAML stops (did not find "
+    "expected key): is a closing quote missing? [yaml] — fix the YAML at that line (indentation, quoting, a "
+    "missing colon)",
 )
 case(
     "yaml: tab indentation",
@@ -396,11 +394,8 @@ case(
 case(
     "yaml: missing colon",
     _missing_colon,
-    Finding(
-        "YAML syntax error",
-        "reported at the next line (235); the key without its colon is at 234 (libyaml's context mark)",
-        contains=("':'",),
-    ),
+    "YAML syntax error: could not find expected ':' (while scanning a simple key that starts here; noticed at "
+    "line 235) [yaml] — fix the YAML at that line (indentation, quoting, a missing colon)",
 )
 case(
     "yaml: duplicate key",
@@ -412,22 +407,12 @@ case("yaml: list as key", _line_after("status", "  [a, b]: x"), E_KEY)
 case(
     "yaml: boolean key",
     _line_after("status", "  yes: x"),
-    Finding(
-        f"events[{EVENT}]",
-        "today: `events[…].1: Keys should be strings (got True)`: the key written `yes` is shown as 1 and True",
-        contains=("yes",),
-        absent=(".1:", "True"),
-    ),
+    "the key 'yes' is read by YAML as True, not as a field name [yaml] — quote it ('yes') or use a field name",
 )
 case(
     "yaml: null key",
     _line_after("status", "  ~: x"),
-    Finding(
-        "",
-        "today reported at 240 as 'a mapping or a list is used as a key': the null key is taken for 'no key yet', "
-        "so every later key and value of the record shift by one",
-        absent=("a mapping or a list",),
-    ),
+    "an empty key (~ or null) is not a field name [yaml] — write the field's name",
 )
 case(
     "yaml: integer key",
@@ -443,10 +428,7 @@ case("yaml: BEL character", _bytes_in_summary(b"\x07"), E_CONTROL)
 case(
     "yaml: not UTF-8",
     _bytes_in_summary(b"\xff"),
-    Finding(
-        "not UTF-8 text",
-        "today `file: not UTF-8 text (byte 14942)`, without the line (235), which the byte offset gives",
-    ),
+    "not UTF-8 text (byte 14942) [encoding] — save the file as UTF-8",
 )
 case(
     "yaml: a second document",
@@ -492,17 +474,13 @@ case(
 case(
     "a bare string record",
     _bare_string_record,
-    "events#1: record is a str, not a mapping [shape] — write the record as 'key: value' lines",
+    "events#1: record is a text ('just a sentence about an event'), not a mapping [shape] — write the record as "
+    "'key: value' lines",
 )
 case(
     "a bare number record in the registry",
     _bare_number_record,
-    Finding(
-        "actors#1: ",
-        "today `#1: record is a int, not a mapping`: the registry's records are not named by table (sources' are: "
-        "events#1)",
-        contains=("not a mapping",),
-    ),
+    "actors#1: record is a number (42), not a mapping [shape] — write the record as 'key: value' lines",
 )
 case("no source files", _no_sources, "no source files [missing-file] — add one per article (`japan-nato add-source`)")
 case(
@@ -527,7 +505,8 @@ case("number: 1e400", _at("share_of_gdp_pct", BUDGET, value="1e400"), R_BUDGET +
 case(
     "number: a 400-digit integer",
     _at("share_of_gdp_pct", BUDGET, value="1" + "0" * 400),
-    Finding(R_BUDGET, "today the build crashes: OverflowError: int too large to convert to float (records._finite)"),
+    "budgets[jpn-defence-spending-target-2pct-gdp].share_of_gdp_pct: the number is too large (over 1e308); "
+    "write the figure the article gives [invalid] — correct the value",
 )
 case("number: a word", _at("share_of_gdp_pct", BUDGET, value="lots"), R_BUDGET + "'lots'" + NOT_A_NUMBER)
 case("number: quoted digits", _at("share_of_gdp_pct", BUDGET, value="'2'"), R_BUDGET + "'2'" + NOT_A_NUMBER)
@@ -549,12 +528,7 @@ case(
 case(
     "text: NO read as a boolean",
     _at("iso3", "aus", ACTORS, value="NO"),
-    Finding(
-        "actors[aus].iso3: ",
-        "today `Input should be a valid string (got False)`: YAML 1.1 reads NO as false; the line should show NO "
-        "as written and say to quote it",
-        contains=("NO", "quot"),
-    ),
+    "actors[aus].iso3: Input should be a valid string (got NO, which YAML reads as False) [type] — quote it: 'NO'",
 )
 case(
     "text: empty",
@@ -696,32 +670,22 @@ case(
 case(
     "evidence: empty",
     _at("evidence", value="''"),
-    Finding(
-        R_EVENT + "evidence: ",
-        "today two lines whose field is pydantic's inner validator names (evidence.function-after[check(), "
-        "function-after[_text(), str]], evidence.list[...]: Input should be a valid list)",
-        absent=("function-after", "list["),
-    ),
+    "events[chn-criticism-nato-liaison-office-tokyo].evidence: is empty or has leading/trailing spaces; trim "
+    "it [invalid] — correct the value",
 )
 case(
     "evidence: a number in the list",
     _number_in_evidence_list,
-    Finding(
-        f"events[{DATED}].evidence",
-        "the field path should name the excerpt, not pydantic's validators",
-        absent=("function-after",),
-    ),
+    "events[prk-missile-launch-2026-01].evidence.0: Input should be a valid string (got 42) [type] — give a "
+    "value of the right type (string type)",
 )
 case(
     "quote: verbatim, not in the article",
     lambda t: t.swap(S26, r"^  text: the peace and security", "peace and security", "peace and prosperity", QUOTE),
-    Finding(
-        f"statements[{QUOTE}].text: verbatim quote not in {S26}: ",
-        "today `the article has ' “the peace and security…' where the excerpt has 'the peace and prosperity…' (at "
-        "character 1)`: the passage is aligned on the longest common run, which is after the change, so a change of "
-        "length shifts it and the first difference is reported at character 1 instead of 15",
-        contains=("(at character 15)",),
-    ),
+    "statements[shinjiro-koizumi--2026-01--missile-threat].text: verbatim quote not in "
+    "japan-military-revival-2026: the article has 'the peace and security of our country,…' where the excerpt "
+    "has 'the peace and prosperity of our countr…' (at character 15) [quote] — copy the quote character for "
+    "character, or set is_verbatim: false for a paraphrase",
 )
 case(
     "source: sha256 changed",
@@ -740,10 +704,8 @@ case(
 case(
     "source: a section start not in the article",
     lambda t: t.swap(S26, r"^    starts: Uncategorized$", "Uncategorized", "Uncategorised"),
-    Finding(
-        f"sources[{S26}].sections[0].starts: 'Uncategorised' is not in the article [section_start]",
-        "today at the list item's line (18), not the line of `starts:` (19) that the field names",
-    ),
+    "sources[japan-military-revival-2026].sections[0].starts: 'Uncategorised' is not in the article "
+    "[section_start] — copy the block's first words from the article, character for character",
 )
 
 # ---- vocabularies -------------------------------------------------------------------------------
@@ -789,12 +751,8 @@ case(
 case(
     "field: source_id missing",
     _missing_source_id,
-    Finding(
-        "sources",
-        "today the build crashes: TypeError: sequence item 2: expected str instance, NoneType found "
-        "(explode.citation_id with source_id None); the CLI prints it as `TypeError: ...`, `error: build failed`",
-        contains=("source_id", "[missing]"),
-    ),
+    "sources.source_id: the source record has no source_id [missing] — write `source_id: "
+    "japan-mission-to-nato-2025` (the file's name) in the source record",
 )
 case(
     "field: link rows not a list",

@@ -72,13 +72,11 @@ class World:
         return path
 
     @cached_property
-    def link(self) -> Path:
-        """A symlink to a japan-nato database kept elsewhere."""
-        target = self.root / "elsewhere" / "kept.duckdb"
-        target.parent.mkdir()
-        shutil.copy(self.built_db, target)
-        path = self.root / "link.duckdb"
-        path.symlink_to(target)
+    def link_to_notes(self) -> Path:
+        """A symlink to a user's text file: a link is followed (tests/test_db_targets.py), so the file it
+        points to is what must not be overwritten."""
+        path = self.root / "notes-link.duckdb"
+        path.symlink_to(self.notes)
         return path
 
     @cached_property
@@ -165,7 +163,7 @@ CASES = {
     # targets that are not what the command may overwrite
     "build --db a text file": lambda w: ["build", "--db", str(w.notes), "--skip-gate"],
     "build --db a user's own DuckDB": lambda w: ["build", "--db", str(w.foreign), "--skip-gate"],
-    "build --db a symlink": lambda w: ["build", "--db", str(w.link), "--skip-gate"],
+    "build --db a symlink to a text file": lambda w: ["build", "--db", str(w.link_to_notes), "--skip-gate"],
     "build --db a folder": lambda w: ["build", "--db", str(w.releases), "--skip-gate"],
     "restore --db a text file": lambda w: ["restore", "--db", str(w.notes), "--releases", str(w.releases)],
     "restore --db a dangling symlink": lambda w: ["restore", "--db", str(w.dangling), "--releases", str(w.releases)],

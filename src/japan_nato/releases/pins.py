@@ -75,7 +75,10 @@ def check(folder: Path, pins: dict[str, dict] | None = None) -> list[str]:
         problems.append(
             f"{folder / MANIFEST}: sha256 {digest} is not the published manifest's {pin['manifest_sha256']}"
         )
-    listed = set(json.loads((folder / MANIFEST).read_text(encoding="utf-8")).get("files", {}))
+    try:
+        listed = set(json.loads((folder / MANIFEST).read_text(encoding="utf-8")).get("files", {}))
+    except (ValueError, AttributeError):  # not the published manifest (said above), not even JSON
+        return problems + [f"{folder / MANIFEST}: not a JSON manifest"]
     known = listed | set(pin.get("unlisted_files", {})) | {MANIFEST}
     for path in sorted(folder.iterdir()):
         if path.name not in known:

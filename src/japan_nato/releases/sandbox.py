@@ -2,8 +2,9 @@
 
 `japan-nato sql` runs whatever it is handed (a query pasted from a web page, a file piped in). DuckDB
 can read and write any file the user can (`read_csv('/etc/passwd')`, `COPY ... TO`, `ATTACH`, `INSTALL`),
-so the connection is opened read-only, file access is limited to the release's own folder (or none for
-a database file), and the configuration is locked so the query cannot undo it.
+so a release's tables are first copied into memory (a few MB; DuckDB's allowed_directories would let
+a query write into the release folder as well as read it), a database file is attached read-only,
+then every file access is turned off and the configuration locked so the query cannot undo it.
 """
 
 from __future__ import annotations
@@ -17,11 +18,9 @@ from japan_nato.schema.sqltext import identifier, literal
 MEMORY_LIMIT = "2GB"
 
 
-def lock_down(con: duckdb.DuckDBPyConnection, readable: list[Path]) -> duckdb.DuckDBPyConnection:
-    """Only `readable` folders stay readable; no other file, no extension install; settings locked."""
+def lock_down(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """No file access at all (no read, write, attach or extension install); settings locked."""
     con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
-    if readable:
-        con.execute("SET allowed_directories = ?", [[f"{p.resolve()}/" for p in readable]])
     con.execute("SET enable_external_access = false")
     con.execute("SET lock_configuration = true")
     return con
@@ -54,10 +53,20 @@ def open_for_query(
 
     if db is not None:
         con = open_database(db)
-        return con if allow_external else lock_down(con, [])
+        return con if allow_external else lock_down(con)
     try:
         con = connect(version, releases)
     except ReleaseError as exc:
         raise ValueError(str(exc)) from None
-    folder = Path(con.execute("SELECT path FROM release_info").fetchone()[0])
-    return con if allow_external else lock_down(con, [folder])
+    return con if allow_external else lock_down(_in_memory(con))
+
+
+def _in_memory(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """Each view over a parquet file replaced by a table holding its rows, so no query needs a file."""
+    views = [r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()]
+    for view in views:
+        name, copy = identifier(view), identifier(f"{view}__rows")
+        con.execute(f"CREATE TABLE {copy} AS SELECT * FROM {name}")
+        con.execute(f"DROP VIEW {name}")
+        con.execute(f"ALTER TABLE {copy} RENAME TO {name}")
+    return con

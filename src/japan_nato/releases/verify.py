@@ -13,7 +13,7 @@ import stat
 from pathlib import Path
 
 from japan_nato.releases import pins
-from japan_nato.releases.store import MANIFEST, ReleaseError, sha256_file, versions
+from japan_nato.releases.store import MANIFEST, SEMVER, ReleaseError, sha256_file, versions
 
 
 def verify_release(folder: Path) -> list[str]:
@@ -25,7 +25,9 @@ def verify_release(folder: Path) -> list[str]:
         manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         return [f"{folder}: manifest unreadable: {exc}"]
-    problems = []
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("files", {}), dict):
+        return [f"{folder / MANIFEST}: not a release manifest (no files table)"]
+    problems = [f"{p}: a folder inside the release, not part of it" for p in sorted(folder.iterdir()) if p.is_dir()]
     listed = set(manifest.get("files", {}))
     strict = manifest.get("manifest_format", 1) >= 2
     present = {p.name for p in folder.iterdir() if p.is_file() and p.name != MANIFEST}
@@ -76,6 +78,9 @@ def all_versions(root: Path) -> list[str]:
     """The versions in `root`, and for the repository's releases every pinned one (a deleted manifest
     must not make a version vanish)."""
     found = set(versions(root))
+    # A version folder whose manifest is gone is reported, not skipped.
+    if Path(root).is_dir():
+        found |= {p.name for p in Path(root).iterdir() if p.is_dir() and SEMVER.match(p.name)}
     if pins.is_repository_root(root):
         found |= set(pins.load())
     return sorted(found, key=lambda v: tuple(int(x) for x in v.split(".")))
