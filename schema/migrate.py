@@ -186,6 +186,8 @@ def migrate_file(
     target = target_revision(to)
     before = dbfiles.require(db, writes="migrating rewrites it in place", allow_empty=True).revision
     if before == target:
+        if db.with_name(db.name + ".wal").exists():  # a killed writer's log: fold it in rather than leave it
+            _checkpoint(db)
         return before, target, None
     forward = _direction(db, before, target, direction, to)
     saved = write_backup(db, before) if backup else None

@@ -133,3 +133,23 @@ def test_restore_to_an_unknown_revision_writes_nothing(tmp_path):
     line = one_error_line(invoke("restore", "--db", db, "--version", "1.0.0", "--to", "nonsense"))
     assert line == f"error: unknown revision 'nonsense'; give --to one of: {KNOWN}"
     assert os.listdir(tmp_path) == []
+
+
+def test_the_log_a_killed_writer_left_is_folded_in_by_the_next_upgrade(head_db):
+    """A process killed after committing leaves its write-ahead log beside the file; an upgrade with
+    nothing to migrate must still fold it in (a torture kill found it left there)."""
+    writer = (
+        "import duckdb, os, sys; c = duckdb.connect(sys.argv[1]); "
+        "c.execute('CREATE TABLE my_x AS SELECT 1 AS a'); os._exit(9)"
+    )
+    subprocess.run([sys.executable, "-c", writer, str(head_db)], check=False)
+    wal = head_db.with_name(head_db.name + ".wal")
+    assert wal.exists()  # the premise
+    result = invoke("upgrade", head_db)
+    assert result.exit_code == 0, result.output
+    assert not wal.exists() and _siblings(head_db) == []
+    con = duckdb.connect(str(head_db), read_only=True)
+    try:
+        assert con.execute("SELECT a FROM my_x").fetchall() == [(1,)]
+    finally:
+        con.close()
