@@ -58,6 +58,26 @@ def test_bad_yaml(curated_copy, existing_db):
     assert _digest(existing_db) == before
 
 
+def test_a_syntax_error_in_the_registry_is_one_problem(curated_copy, existing_db):
+    # Issue 16: one syntax error in actors.yaml gave 732 lines, every mention of an actor the
+    # unparsed file would have defined reported as an unknown reference; the real one was line 64.
+    before = _digest(existing_db)
+    path = registry(curated_copy)
+    n = line_of(path, r"^  kind: ")
+    replace_line(path, n, "kind: ", "kind: [unclosed ")
+    result = _build(curated_copy, existing_db)
+    assert result.exit_code == 1
+    problems = _problems(result)
+    # The error itself, and one line saying the cross-file checks wait for it; nothing else.
+    assert len(problems) == 2, "\n".join(problems[:10])
+    assert re.match(rf"{re.escape(str(path))}:{n}: YAML syntax error: ", problems[1]), problems
+    assert problems[0] == (
+        f"{path}: references, mentions and citations across files are not checked until 1 unreadable file(s) "
+        "read [skipped] — fix the problems these files' own lines report first"
+    )
+    assert _digest(existing_db) == before
+
+
 def test_wrong_type(curated_copy, existing_db):
     before = _digest(existing_db)
     path = source(curated_copy, ARTICLE_2026)

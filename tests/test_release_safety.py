@@ -17,7 +17,7 @@ from japan_nato.releases import ReleaseError, pins
 from japan_nato.releases.store import sha256_file, versions
 from japan_nato.releases.verify import make_read_only, writable_files
 
-from .conftest import ROOT
+from .conftest import ROOT, sources_dir
 
 RELEASES = ROOT / "datasets" / "releases"
 NEWEST = versions(RELEASES)[-1]  # a format-2 release; 'latest' is it
@@ -147,9 +147,16 @@ def test_a_quote_in_the_releases_path_is_only_a_path(tmp_path):
         shutil.copytree(RELEASES / v, root / v)
     con = japan_nato.connect(NEWEST, releases=root, quiet=True)
     assert con.execute("SELECT path FROM release_info").fetchone()[0] == str((root / NEWEST).resolve())
+    before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    dry_run = ["publish", "--dry-run", *(["--sources-dir", str(sources_dir())] if sources_dir() else [])]
     for args in (["sql", "--version", NEWEST, "SELECT count(*) FROM actors"], ["diff", "2.1.0", NEWEST]):
         result = CliRunner().invoke(app, [*args, "--releases", str(root)])
         assert result.exit_code == 0, result.output
+    # The dry run gets as far as comparing the build with the newest release (the curated files
+    # are that release), rather than failing on the path.
+    result = CliRunner().invoke(app, [*dry_run, "--releases", str(root)])
+    assert result.stderr.splitlines()[-1:] == [f"error: nothing changed since {NEWEST}; no release made"], result.output
+    assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == before
 
 
 def test_published_files_are_read_only_and_verify_warns_of_a_writable_one(tmp_path):

@@ -509,6 +509,20 @@ case(
     "write the figure the article gives [invalid] — correct the value",
 )
 case("number: a word", _at("share_of_gdp_pct", BUDGET, value="lots"), R_BUDGET + "'lots'" + NOT_A_NUMBER)
+R_TROOPS = "events[prk-troop-deployment-to-russia].quantities.0."
+R_AMOUNT = "budgets[jpn-defence-budget-2025].amount: "
+BUDGET_2025 = "jpn-defence-budget-2025"  # amount: 55000000000, in the 2025 article
+
+
+def _troops(field: str, old: str, new: str) -> Edit:
+    return lambda t: t.swap(S26, rf"^    {field}: {old}$", old, new, TROOPS)
+
+
+case("number: low .nan", _troops("low", "14000", ".nan"), R_TROOPS + "low: nan" + NOT_FINITE)
+case("number: high .inf", _troops("high", "15000", ".inf"), R_TROOPS + "high: inf" + NOT_FINITE)
+case("number: low a boolean", _troops("low", "14000", "yes"), R_TROOPS + "low: True" + NOT_A_NUMBER)
+case("number: amount .nan", _at("amount", BUDGET_2025, S25, ".nan"), R_AMOUNT + "nan" + NOT_FINITE)
+case("number: amount a boolean", _at("amount", BUDGET_2025, S25, "false"), R_AMOUNT + "False" + NOT_A_NUMBER)
 case("number: quoted digits", _at("share_of_gdp_pct", BUDGET, value="'2'"), R_BUDGET + "'2'" + NOT_A_NUMBER)
 case(
     "text: a number",
@@ -564,6 +578,7 @@ case(
 # ---- dates --------------------------------------------------------------------------------------
 case("date: an integer", _at("start_on", DATED, value="20260101"), R_DATED + "20260101" + E_DATE)
 case("date: an epoch number", _at("start_on", DATED, value="1767225600"), R_DATED + "1767225600" + E_DATE)
+case("date: the integer 0", _at("start_on", DATED, value="0"), R_DATED + "0" + E_DATE)
 case(
     "date: 30 February",
     _at("start_on", DATED, value="2026-02-30"),

@@ -158,7 +158,7 @@ def publish(
 
 
 def _publish(db: Path, report, root: Path, repo: Path, dry_run: bool, note: str | None) -> PublishPlan:
-    if versions(root):
+    if versions(root) and not dry_run:  # a dry run writes nothing that stays
         metadata.write_changelog(root)  # repairs one an interrupted publish left behind
     staging = Path(tempfile.mkdtemp(prefix=f".staging.{os.getpid()}.", dir=root))
     try:
