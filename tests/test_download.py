@@ -207,3 +207,29 @@ def test_connect_from_a_wheel_in_a_clean_virtualenv(served, tmp_path):
     expected = japan_nato.connect(version=LATEST, releases=REPO_RELEASES).sql("SELECT count(*) FROM actors")
     assert int(run.stdout.splitlines()[1]) == expected.fetchone()[0]
     assert f"downloaded release {LATEST}" in run.stderr
+
+
+def test_the_site_get_a_release_snippet_runs_as_written(served, tmp_path):
+    """The front page's 'Get a release' lines, with the server's address as its base URL, run by a
+    shell whose PATH has the package (an activated virtualenv), in a folder with no releases."""
+    import html
+    import os
+    import re
+
+    from japan_nato.site.versions import index_page, load
+
+    page = index_page(load(REPO_RELEASES, versions(REPO_RELEASES)), served.url)
+    snippet = html.unescape(re.search(r"<h2>Get a release</h2>.*?<pre><code>(.*?)</code></pre>", page, re.S).group(1))
+    assert snippet.startswith(f"export JAPAN_NATO_BASE_URL={served.url}\n"), snippet
+    work = tmp_path / "elsewhere"
+    work.mkdir()
+    env = {
+        **os.environ,
+        "PATH": f"{ROOT / '.venv' / 'bin'}:/usr/bin:/bin",
+        "JAPAN_NATO_CACHE": str(tmp_path / "cache"),
+    }
+    env.pop("JAPAN_NATO_RELEASES", None)
+    out = subprocess.run(["bash", "-c", snippet], capture_output=True, text=True, cwd=work, env=env, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert LATEST in out.stdout, out.stdout  # release_info names the version
+    assert f"/{LATEST}/manifest.json" in served.requests, "it was not downloaded from the base URL"

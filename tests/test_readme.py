@@ -4,6 +4,7 @@ each ```sql block against the newest release."""
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -60,11 +61,8 @@ def test_the_readme_writes_every_command_as_it_runs():
     assert bare == [] and len(_command_lines()) >= 8
 
 
-@pytest.mark.parametrize("line", _command_lines(), ids=lambda ln: ln.removeprefix(".venv/bin/japan-nato ")[:50])
-def test_readme_command_runs_as_written(line, built_db, tmp_path):
-    """Each command line, run by a shell in a scratch folder that looks like the checkout (its
-    datasets, a build, and `my.duckdb`), exits 0."""
-    import shlex
+def _checkout(tmp_path: Path, built_db: Path) -> None:
+    """A scratch folder that looks like the checkout: its .venv and datasets, a build, `my.duckdb`."""
     import shutil
 
     (tmp_path / ".venv").symlink_to(ROOT / ".venv")
@@ -72,6 +70,34 @@ def test_readme_command_runs_as_written(line, built_db, tmp_path):
     (tmp_path / "build").mkdir()
     shutil.copy(built_db, tmp_path / "build" / "japan_nato.duckdb")
     shutil.copy(built_db, tmp_path / "my.duckdb")
+
+
+def _python_commands() -> list[str]:
+    """The README's ```sh blocks that run `.venv/bin/python -c ...` (a query on the built database)."""
+    return [b for b in _blocks("sh") if b.startswith(".venv/bin/python ")]
+
+
+@pytest.mark.parametrize("block", _python_commands(), ids=lambda b: b.splitlines()[0][:50])
+def test_readme_python_command_runs_as_written(block, built_db, tmp_path):
+    """'A first query': run by a shell, as pasted, in a folder like the checkout; it prints rows."""
+    _checkout(tmp_path, built_db)
+    out = subprocess.run(["bash", "-c", block], capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert out.returncode == 0, out.stderr
+    table = [ln for ln in out.stdout.splitlines() if ln.startswith("│")]
+    assert len(table) > 3, out.stdout  # the header, its types, and rows
+
+
+def test_the_readme_has_a_first_query():
+    assert len(_python_commands()) >= 1
+
+
+@pytest.mark.parametrize("line", _command_lines(), ids=lambda ln: ln.removeprefix(".venv/bin/japan-nato ")[:50])
+def test_readme_command_runs_as_written(line, built_db, tmp_path):
+    """Each command line, run by a shell in a scratch folder that looks like the checkout (its
+    datasets, a build, and `my.duckdb`), exits 0."""
+    import shlex
+
+    _checkout(tmp_path, built_db)
     if "downgrade" in line:  # as a user would: a file at the revision the example downgrades from
         subprocess.run([str(ROOT / ".venv/bin/japan-nato"), "upgrade", "my.duckdb"], cwd=tmp_path, check=True)
     out = subprocess.run(shlex.split(line), capture_output=True, text=True, cwd=tmp_path, timeout=120)
