@@ -108,6 +108,39 @@ def test_progress_only_where_a_person_watches(curated_copy, tmp_path):
     assert piped.returncode == 0 and "building" not in piped.stderr and "\x1b[" not in piped.stderr
 
 
+def _progress_case(command: str, tmp_path: Path, built_db: Path, server_url: str) -> tuple[list[str], str]:
+    """The arguments of `command` on real data, and the title its progress bar carries."""
+    texts = ["--sources-dir", str(sources_dir())] if sources_dir() else ["--allow-missing-sources"]
+    if command == "check":
+        return ["check", "--db", str(built_db), *texts], f"checking {built_db}"
+    releases = ["--releases", str(ROOT / "datasets" / "releases")]
+    if command == "publish":
+        curated = ["--curated", str(ROOT / "datasets" / "curated")]
+        return ["publish", "--dry-run", *curated, *releases, *texts], "publishing"
+    if command == "site":
+        return ["site", "--out", str(tmp_path / "site"), *releases], f"writing the site to {tmp_path / 'site'}"
+    newest = sorted(p.name for p in (ROOT / "datasets" / "releases").iterdir() if p.name[0].isdigit())[-1]
+    args = ["download", newest, "--dir", str(tmp_path / "got"), "--base-url", server_url]
+    return args, f"downloading {newest}"
+
+
+@pytest.mark.parametrize("command", ["check", "publish", "site", "download"])
+def test_the_gate_publish_site_and_download_show_progress_too(command, built_db, tmp_path):
+    from .releases_server import serve
+
+    with serve(ROOT / "datasets" / "releases") as server:
+        args, title = _progress_case(command, tmp_path, built_db, server.url)
+        env = {**os.environ, "JAPAN_NATO_PROGRESS": "1", "JAPAN_NATO_GX_DAEMON": "0"}
+        run = [sys.executable, "-m", "japan_nato.cli", *args]
+        shown = subprocess.run(run, env=env, capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    # publish --dry-run of the curated files that are the newest release finds nothing new (exit 1)
+    if command == "publish":
+        assert shown.returncode == 1 and "error: nothing changed since" in shown.stderr, shown.stderr
+    else:
+        assert shown.returncode == 0, shown.stderr
+    assert f"{title}: " in shown.stderr, shown.stderr
+
+
 # ---- sql ---------------------------------------------------------------------------------------
 
 
