@@ -121,7 +121,9 @@ def _progress_case(command: str, tmp_path: Path, built_db: Path, server_url: str
         return ["publish", "--dry-run", *curated, *releases, *texts], "publishing"
     if command == "site":
         return ["site", "--out", str(tmp_path / "site"), *releases], f"writing the site to {tmp_path / 'site'}"
-    newest = sorted(p.name for p in (ROOT / "datasets" / "releases").iterdir() if p.name[0].isdigit())[-1]
+    from japan_nato.releases.store import versions
+
+    newest = versions(ROOT / "datasets" / "releases")[-1]
     args = ["download", newest, "--dir", str(tmp_path / "got"), "--base-url", server_url]
     return args, f"downloading {newest}"
 
